@@ -1,0 +1,52 @@
+//! StreamGate's user interface: the viewer pages and the organizer dashboard, rendered on the
+//! server and hydrated in the browser.
+
+pub mod api;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use pages::{AdminPage, HomePage, NotFoundPage};
+
+/// The HTML document around [`App`]; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" href=stylesheet />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The routed application, shared by the server renderer and the hydrate entry.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { "StreamGate".to_owned() } else { format!("{page} · StreamGate") }
+        } />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/admin") view=AdminPage />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,30 @@
+//! The one error type of the domain. Each door (seed 002 API, `/api/v1`, GraphQL, server
+//! functions) renders it in its own wire format; nothing here knows about HTTP.
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// Input that breaks a rule; `field` names the offending field as the API spells it.
+    #[error("{message}")]
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+
+    /// The thing asked for does not exist (or is not visible to the caller).
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+
+    /// The database failed; details are logged where it is rendered, not shown to callers.
+    #[cfg(feature = "server")]
+    #[error("storage failure")]
+    Storage(#[from] crate::store::StoreError),
+}
+
+impl DomainError {
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        DomainError::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Command line and environment: every flag can also be set by the environment variable named
+//! in its help (docs/CONFIGURATION.md lists them all).
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use streamgate_domain::{model::NewEvent, store::DatabaseLocation};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "streamgate",
+    version,
+    about = "Ticketed live streams: access codes, playback tokens and HLS in one binary"
+)]
+pub struct Cli {
+    /// Log line format; the level filter comes from RUST_LOG (default `info`).
+    #[arg(long, env = "STREAMGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and the HLS streams (migrates the database first).
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(DatabaseArgs),
+    /// Manage events from the command line.
+    Event {
+        #[command(subcommand)]
+        command: EventCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Directory for the embedded SQLite database (and other local state).
+    #[arg(long, env = "STREAMGATE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite file.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    pub fn location(&self) -> Result<DatabaseLocation, String> {
+        DatabaseLocation::resolve(self.database_url.as_deref(), &self.data_dir)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Address of the app listener (pages and APIs) [default: Leptos.toml's site-addr, else 127.0.0.1:3000].
+    #[arg(long, env = "STREAMGATE_APP_ADDR")]
+    pub app_addr: Option<SocketAddr>,
+
+    /// Address of the HLS listener (streams and /health) [default: Leptos.toml's hls-addr, else 127.0.0.1:4000].
+    #[arg(long, env = "STREAMGATE_HLS_ADDR")]
+    pub hls_addr: Option<SocketAddr>,
+
+    /// Site configuration file [default: ./Leptos.toml, else the one in the source tree the binary was built from].
+    #[arg(long, env = "STREAMGATE_SITE_CONFIG")]
+    pub site_config: Option<PathBuf>,
+
+    /// Directory of the built site (pkg/ bundle and public files) [default: from the site configuration, else `site/` next to the binary].
+    #[arg(long, env = "STREAMGATE_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Create an event and print it as JSON.
+    Create {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        event: EventArgs,
+    },
+    /// Print all events as JSON.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EventArgs {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Start time, RFC 3339 (e.g. 2026-03-15T09:00:00Z).
+    #[arg(long, value_parser = parse_time)]
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    /// End time, RFC 3339.
+    #[arg(long, value_parser = parse_time)]
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    /// Hours after the end during which codes keep working (1–168) [default: 48].
+    #[arg(long)]
+    pub access_window_hours: Option<i32>,
+    /// Upstream HLS origin (http or https URL).
+    #[arg(long)]
+    pub stream_url: Option<String>,
+    /// Poster image (http or https URL).
+    #[arg(long)]
+    pub poster_url: Option<String>,
+}
+
+impl From<EventArgs> for NewEvent {
+    fn from(args: EventArgs) -> Self {
+        NewEvent {
+            title: args.title,
+            description: args.description,
+            stream_url: args.stream_url,
+            poster_url: args.poster_url,
+            starts_at: args.starts_at,
+            ends_at: args.ends_at,
+            access_window_hours: args.access_window_hours,
+        }
+    }
+}
+
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    streamgate_domain::model::time::parse(text)
+        .ok_or_else(|| format!("`{text}` is not an RFC 3339 time such as 2026-03-15T09:00:00Z"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_takes_every_setting_from_flags() {
+        let cli = Cli::try_parse_from([
+            "streamgate",
+            "serve",
+            "--app-addr",
+            "0.0.0.0:8080",
+            "--hls-addr",
+            "0.0.0.0:8081",
+            "--data-dir",
+            "/srv/sg",
+            "--site-root",
+            "/srv/site",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(args.app_addr, Some("0.0.0.0:8080".parse().unwrap()));
+        assert_eq!(args.hls_addr, Some("0.0.0.0:8081".parse().unwrap()));
+        assert_eq!(args.site_root, Some(PathBuf::from("/srv/site")));
+        assert_eq!(args.database.data_dir, PathBuf::from("/srv/sg"));
+    }
+
+    #[test]
+    fn event_times_must_be_rfc_3339() {
+        let err = Cli::try_parse_from([
+            "streamgate",
+            "event",
+            "create",
+            "--title",
+            "T",
+            "--starts-at",
+            "tomorrow",
+            "--ends-at",
+            "2026-01-01T00:00:00Z",
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("RFC 3339"), "{err}");
+    }
+}

@@ -1,0 +1,92 @@
+//! `streamgate`: serves the StreamGate web app and its HLS streams, and runs set-up tasks.
+
+mod cli;
+mod http;
+mod serve;
+mod shutdown;
+mod site;
+mod telemetry;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use streamgate_domain::{model::NewEvent, service::Domain, store::StoreError, DomainError};
+
+use cli::{Cli, Command, DatabaseArgs, EventCommand};
+
+/// Why the program stopped with an error; shown to the operator and mapped to exit code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err}");
+            eprintln!("streamgate: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), StartupError> {
+    match command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Migrate(database) => {
+            let domain = open_domain(&database).await?;
+            domain.store().close().await;
+            Ok(())
+        }
+        Command::Event { command } => run_event_command(command).await,
+    }
+}
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn open_domain(database: &DatabaseArgs) -> Result<Domain, StartupError> {
+    let location = database.location().map_err(StartupError::Config)?;
+    tracing::info!(database = %location, "opening database");
+    let store = location.connect().await?;
+    store.migrate().await?;
+    tracing::info!(backend = %store.backend(), "database migrated");
+    Ok(Domain::new(store))
+}
+
+async fn run_event_command(command: EventCommand) -> Result<(), StartupError> {
+    let output = match command {
+        EventCommand::Create { database, event } => {
+            let domain = open_domain(&database).await?;
+            let created = domain.events().create(NewEvent::from(event)).await;
+            domain.store().close().await;
+            to_json(&created?)
+        }
+        EventCommand::List { database } => {
+            let domain = open_domain(&database).await?;
+            let events = domain.events().list().await;
+            domain.store().close().await;
+            to_json(&events?)
+        }
+    };
+    println!("{output}");
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("domain types serialize")
+}
