@@ -38,6 +38,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser: this marks the page once hydration has happened, which
+    // the browser tests wait for before interacting.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { "StreamGate".to_owned() } else { format!("{page} · StreamGate") }

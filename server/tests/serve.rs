@@ -13,13 +13,6 @@ use streamgate_domain::{store::DatabaseLocation, testing::TestDatabase};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_streamgate");
 
-/// A running `streamgate serve`, killed if a test fails before stopping it.
-struct Server {
-    child: Child,
-    app: SocketAddr,
-    hls: SocketAddr,
-}
-
 fn free_port() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -27,14 +20,27 @@ fn free_port() -> SocketAddr {
         .unwrap()
 }
 
-/// `DATABASE_URL` for the location: unset for SQLite, which lives in the data dir.
-fn database_env(location: &DatabaseLocation) -> Option<String> {
-    match location {
-        DatabaseLocation::Postgres { url } => Some(url.clone()),
-        DatabaseLocation::Sqlite { .. } => None,
-    }
+/// GETs `url`, answering any status (not only 2xx) with the body as text.
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|err| panic!("GET {url}: {err}"));
+    let status = response.status().as_u16();
+    (status, response.body_mut().read_to_string().unwrap())
 }
 
+fn get_json(url: &str) -> Value {
+    let (status, body) = get(url);
+    assert_eq!(status, 200, "GET {url}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// `streamgate` with a data dir and, for PostgreSQL, a `DATABASE_URL`.
 fn streamgate(data_dir: &Path, database_url: Option<&str>) -> Command {
     let mut command = Command::new(BINARY);
     command
@@ -47,8 +53,15 @@ fn streamgate(data_dir: &Path, database_url: Option<&str>) -> Command {
     command
 }
 
+/// A running `streamgate serve`, killed if a test fails before stopping it.
+struct Server {
+    child: Child,
+    app: SocketAddr,
+    hls: SocketAddr,
+}
+
 impl Server {
-    async fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
+    fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
         let (app, hls) = (free_port(), free_port());
         let child = streamgate(data_dir, database_url)
             .arg("serve")
@@ -59,12 +72,9 @@ impl Server {
             .expect("start streamgate");
         let server = Server { child, app, hls };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while reqwest::get(server.app_url("/api/v1/health"))
-            .await
-            .is_err()
-        {
+        while ureq::get(&server.app_url("/api/v1/health")).call().is_err() {
             assert!(Instant::now() < deadline, "streamgate did not come up");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            std::thread::sleep(Duration::from_millis(100));
         }
         server
     }
@@ -122,15 +132,11 @@ fn create_event(data_dir: &Path, database_url: Option<&str>, title: &str) -> Val
     serde_json::from_slice(&output.stdout).expect("event JSON")
 }
 
-async fn serves_pages_apis_and_health_then_stops_on_sigterm(database_url: Option<&str>) {
+fn serves_pages_apis_and_health_then_stops_on_sigterm(database_url: Option<&str>) {
     let data_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(data_dir.path(), database_url).await;
+    let server = Server::start(data_dir.path(), database_url);
 
-    let response = reqwest::get(server.app_url("/api/v1/health"))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let health: Value = response.json().await.unwrap();
+    let health = get_json(&server.app_url("/api/v1/health"));
     assert_eq!(health["status"], "ok");
     assert_eq!(health["up"], true);
     assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
@@ -141,12 +147,7 @@ async fn serves_pages_apis_and_health_then_stops_on_sigterm(database_url: Option
         "{ts}"
     );
 
-    let hls: Value = reqwest::get(server.hls_url("/health"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let hls = get_json(&server.hls_url("/health"));
     assert_eq!(hls["status"], "ok");
     assert_eq!(hls["mode"], "local");
     assert_eq!(hls["revocationCacheSize"], 0);
@@ -155,51 +156,35 @@ async fn serves_pages_apis_and_health_then_stops_on_sigterm(database_url: Option
         "{hls}"
     );
 
-    let home = reqwest::get(server.app_url("/?code=Ab3kF9mNx2Qp"))
-        .await
-        .unwrap();
-    assert_eq!(home.status(), 200);
-    let home = home.text().await.unwrap();
+    let (status, home) = get(&server.app_url("/?code=Ab3kF9mNx2Qp"));
+    assert_eq!(status, 200);
     assert!(
         home.contains(r#"id="code""#) && home.contains("Ab3kF9mNx2Qp"),
         "{home}"
     );
-    assert!(
-        home.contains("/pkg/streamgate.js"),
-        "hydration script missing: {home}"
-    );
+    // The hydration script names the bundle cargo-leptos builds (not `streamgate_bg.wasm`).
+    assert!(home.contains("/pkg/streamgate.js"), "{home}");
+    assert!(home.contains("/pkg/streamgate.wasm"), "{home}");
 
-    let admin = reqwest::get(server.app_url("/admin"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, admin) = get(&server.app_url("/admin"));
     assert!(admin.contains("No events yet."), "{admin}");
 
     // An event written by another process is visible through the page and the server function.
     let created = create_event(data_dir.path(), database_url, "Annual Conference 2030");
     assert_eq!(created["startsAt"], "2030-03-15T09:00:00.000Z");
-    let admin = reqwest::get(server.app_url("/admin"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, admin) = get(&server.app_url("/admin"));
     assert!(admin.contains("Annual Conference 2030"), "{admin}");
-    let listed: Value = reqwest::Client::new()
-        .post(server.app_url("/_rpc/events/list"))
+    let listed: Value = ureq::post(&server.app_url("/_rpc/events/list"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .send()
-        .await
+        .send_empty()
         .unwrap()
-        .json()
-        .await
+        .body_mut()
+        .read_json()
         .unwrap();
     assert_eq!(listed[0]["id"], created["id"]);
 
-    let missing = reqwest::get(server.app_url("/no/such/page")).await.unwrap();
-    assert_eq!(missing.status(), 404);
+    let (status, _) = get(&server.app_url("/no/such/page"));
+    assert_eq!(status, 404);
 
     let status = server.terminate();
     assert!(status.success(), "exit after SIGTERM: {status:?}");
@@ -208,9 +193,9 @@ async fn serves_pages_apis_and_health_then_stops_on_sigterm(database_url: Option
     }
 }
 
-#[tokio::test]
-async fn sqlite_serve_end_to_end() {
-    serves_pages_apis_and_health_then_stops_on_sigterm(None).await;
+#[test]
+fn sqlite_serve_end_to_end() {
+    serves_pages_apis_and_health_then_stops_on_sigterm(None);
 }
 
 #[tokio::test]
@@ -218,11 +203,20 @@ async fn postgres_serve_end_to_end() {
     let Some(db) = TestDatabase::postgres().await else {
         return;
     };
-    serves_pages_apis_and_health_then_stops_on_sigterm(database_env(&db.location).as_deref()).await;
+    let DatabaseLocation::Postgres { url } = &db.location else {
+        unreachable!("TestDatabase::postgres is a PostgreSQL location")
+    };
+    let url = url.clone();
+    // The blocking client and child process stay off the async runtime's threads.
+    tokio::task::spawn_blocking(move || {
+        serves_pages_apis_and_health_then_stops_on_sigterm(Some(&url))
+    })
+    .await
+    .unwrap();
 }
 
-#[tokio::test]
-async fn migrate_creates_the_schema_and_a_bad_database_url_fails_clearly() {
+#[test]
+fn migrate_creates_the_schema_and_a_bad_database_url_fails_clearly() {
     let data_dir = tempfile::tempdir().unwrap();
     let status = streamgate(data_dir.path(), None)
         .arg("migrate")
@@ -244,8 +238,8 @@ async fn migrate_creates_the_schema_and_a_bad_database_url_fails_clearly() {
     assert!(!stderr.contains("secret"), "password leaked: {stderr}");
 }
 
-#[tokio::test]
-async fn occupied_port_is_reported_and_exits_non_zero() {
+#[test]
+fn occupied_port_is_reported_and_exits_non_zero() {
     let data_dir = tempfile::tempdir().unwrap();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();

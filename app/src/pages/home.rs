@@ -66,7 +66,7 @@ mod tests {
             code_hint(""),
             "12 letters and digits, as printed on your ticket."
         );
-        assert_eq!(code_hint("Ab3-kF9"), "5 of 12 characters");
+        assert_eq!(code_hint("Ab3-kF9"), "6 of 12 characters");
         assert_eq!(code_hint("Ab3kF9mNx2Qp"), "Ready to watch.");
         assert_eq!(
             code_hint("Ab3kF9mNx2Qp7"),
