@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 printf '\n==> Building StreamGate (release)\n'
 # cargo-leptos puts ./node_modules/.bin first on PATH, so the wasm-opt it runs is npm's binaryen
 # even where Debian's (version 108, which emits wasm that fails in browsers) is installed.

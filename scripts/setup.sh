@@ -4,7 +4,7 @@
 # (Playwright, binaryen's wasm-opt, hls.js) and Debian's Chromium. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10
 # cargo-leptos runs whichever wasm-bindgen is on PATH; it must equal the crate in Cargo.lock.
