@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use streamgate_domain::model::Event;
 
-/// Server functions live under `/_rpc/` so they never collide with the REST families under `/api`.
-pub const SERVER_FN_PREFIX: &str = "/_rpc";
-
+// Server functions live under `/_rpc/`, not Leptos's default `/api/`, so they can never collide
+// with the REST families under `/api` (seed 002's paths and `/api/v1`).
 #[server(prefix = "/_rpc", endpoint = "events/list")]
 pub async fn list_events() -> Result<Vec<Event>, ServerFnError> {
     let domain = expect_context::<streamgate_domain::service::Domain>();

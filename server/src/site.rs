@@ -111,7 +111,8 @@ fn find_config_file(explicit: Option<&Path>) -> Result<Option<PathBuf>, StartupE
         workspace.join(CONFIG_FILE_NAME),
     ]
     .into_iter()
-    .find(|candidate| candidate.is_file()))
+    .find(|candidate| candidate.is_file())
+    .map(|found| found.canonicalize().unwrap_or(found)))
 }
 
 fn next_to_binary(name: &str) -> PathBuf {
