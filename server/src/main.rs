@@ -39,7 +39,6 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!("{err}");
             eprintln!("streamgate: {err}");
             ExitCode::FAILURE
         }

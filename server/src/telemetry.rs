@@ -1,4 +1,5 @@
-//! Structured logs through `tracing`, filtered by RUST_LOG.
+//! Structured logs through `tracing`, filtered by RUST_LOG, on standard error: standard output
+//! belongs to command results (`streamgate event list | jq`).
 
 use std::io::IsTerminal;
 
@@ -13,7 +14,8 @@ pub fn init(format: LogFormat) {
     let builder = fmt()
         .with_env_filter(filter)
         .with_target(true)
-        .with_ansi(std::io::stdout().is_terminal());
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),

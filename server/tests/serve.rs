@@ -113,8 +113,11 @@ impl Drop for Server {
     }
 }
 
+/// Runs `streamgate event create` at the default log level: its standard output must still be
+/// nothing but the event's JSON.
 fn create_event(data_dir: &Path, database_url: Option<&str>, title: &str) -> Value {
     let output = streamgate(data_dir, database_url)
+        .env_remove("RUST_LOG")
         .args(["event", "create", "--title", title])
         .args([
             "--starts-at",
