@@ -14,6 +14,23 @@ pub enum DomainError {
     #[error("{what} not found")]
     NotFound { what: &'static str },
 
+    /// The input collides with something that exists (e.g. an email already in use).
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+
+    /// Sign-in failed. Deliberately does not say whether the email exists.
+    #[error("Invalid email or password")]
+    InvalidCredentials,
+
+    /// The caller's role lacks the permission (and enforcement is on).
+    #[error("Missing permission {permission}")]
+    Forbidden {
+        permission: crate::model::Permission,
+    },
+
     /// The database failed; details are logged where it is rendered, not shown to callers.
     #[cfg(feature = "server")]
     #[error("storage failure")]

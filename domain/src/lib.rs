@@ -5,6 +5,8 @@ pub mod error;
 pub mod model;
 
 #[cfg(feature = "server")]
+pub mod authz;
+#[cfg(feature = "server")]
 pub mod service;
 #[cfg(feature = "server")]
 pub mod store;

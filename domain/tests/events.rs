@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use streamgate_domain::{
+    authz::Authorizer,
     model::{time, NewEvent},
     service::Domain,
     store::Store,
@@ -24,7 +25,7 @@ fn new_event(title: &str, starts_in_hours: i64) -> NewEvent {
 }
 
 async fn created_event_reads_back_unchanged(store: Arc<dyn Store>) {
-    let domain = Domain::new(store);
+    let domain = Domain::new(store, Authorizer::default());
     let created = domain
         .events()
         .create(new_event("Annual Conference", 2))
@@ -41,7 +42,7 @@ async fn created_event_reads_back_unchanged(store: Arc<dyn Store>) {
 }
 
 async fn list_orders_events_by_start(store: Arc<dyn Store>) {
-    let domain = Domain::new(store);
+    let domain = Domain::new(store, Authorizer::default());
     assert!(domain.events().list().await.unwrap().is_empty());
     for (title, hours) in [("later", 30), ("earliest", -5), ("middle", 3)] {
         domain
@@ -62,7 +63,7 @@ async fn list_orders_events_by_start(store: Arc<dyn Store>) {
 }
 
 async fn unknown_event_is_not_found(store: Arc<dyn Store>) {
-    let domain = Domain::new(store);
+    let domain = Domain::new(store, Authorizer::default());
     let err = domain.events().get(uuid::Uuid::new_v4()).await.unwrap_err();
     assert!(
         matches!(err, DomainError::NotFound { what: "Event" }),
@@ -71,7 +72,7 @@ async fn unknown_event_is_not_found(store: Arc<dyn Store>) {
 }
 
 async fn invalid_event_is_refused_and_nothing_is_written(store: Arc<dyn Store>) {
-    let domain = Domain::new(store);
+    let domain = Domain::new(store, Authorizer::default());
     let mut input = new_event("Backwards", 1);
     input.ends_at = input.starts_at - Duration::minutes(1);
     let err = domain.events().create(input).await.unwrap_err();
@@ -90,7 +91,7 @@ async fn invalid_event_is_refused_and_nothing_is_written(store: Arc<dyn Store>) 
 
 async fn migrating_twice_is_harmless(store: Arc<dyn Store>) {
     store.migrate().await.unwrap();
-    Domain::new(store)
+    Domain::new(store, Authorizer::default())
         .events()
         .create(new_event("After re-migration", 1))
         .await

@@ -4,7 +4,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use streamgate_domain::{model::NewEvent, store::DatabaseLocation};
+use streamgate_domain::{authz::EnforcementMode, model::NewEvent, store::DatabaseLocation};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -79,6 +79,10 @@ pub struct ServeArgs {
     /// Directory of the built site (pkg/ bundle and public files) [default: from the site configuration, else `site/` next to the binary].
     #[arg(long, env = "STREAMGATE_SITE_ROOT")]
     pub site_root: Option<PathBuf>,
+
+    /// What a missing permission does: `off` (no role checks), `log` (allow and log), `on` (deny with 403). Tenant scoping always applies.
+    #[arg(long, env = "STREAMGATE_AUTHZ_ENFORCE", default_value = "on")]
+    pub authz_enforce: EnforcementMode,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +175,11 @@ mod tests {
         assert_eq!(args.hls_addr, Some("0.0.0.0:8081".parse().unwrap()));
         assert_eq!(args.site_root, Some(PathBuf::from("/srv/site")));
         assert_eq!(args.database.data_dir, PathBuf::from("/srv/sg"));
+        assert_eq!(
+            args.authz_enforce,
+            EnforcementMode::On,
+            "enforcement defaults to on"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ mod telemetry;
 use std::process::ExitCode;
 
 use clap::Parser;
-use streamgate_domain::{model::NewEvent, service::Domain, store::StoreError, DomainError};
+use streamgate_domain::{
+    authz::Authorizer, model::NewEvent, service::Domain, store::StoreError, DomainError,
+};
 
 use cli::{Cli, Command, DatabaseArgs, EventCommand};
 
@@ -49,7 +51,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
     match command {
         Command::Serve(args) => serve::serve(args).await,
         Command::Migrate(database) => {
-            let domain = open_domain(&database).await?;
+            let domain = open_domain(&database, Authorizer::default()).await?;
             domain.store().close().await;
             Ok(())
         }
@@ -58,25 +60,28 @@ async fn run(command: Command) -> Result<(), StartupError> {
 }
 
 /// Connects to the configured database and brings its schema up to date.
-pub async fn open_domain(database: &DatabaseArgs) -> Result<Domain, StartupError> {
+pub async fn open_domain(
+    database: &DatabaseArgs,
+    authz: Authorizer,
+) -> Result<Domain, StartupError> {
     let location = database.location().map_err(StartupError::Config)?;
     tracing::info!(database = %location, "opening database");
     let store = location.connect().await?;
     store.migrate().await?;
     tracing::info!(backend = %store.backend(), "database migrated");
-    Ok(Domain::new(store))
+    Ok(Domain::new(store, authz))
 }
 
 async fn run_event_command(command: EventCommand) -> Result<(), StartupError> {
     let output = match command {
         EventCommand::Create { database, event } => {
-            let domain = open_domain(&database).await?;
+            let domain = open_domain(&database, Authorizer::default()).await?;
             let created = domain.events().create(NewEvent::from(event)).await;
             domain.store().close().await;
             to_json(&created?)
         }
         EventCommand::List { database } => {
-            let domain = open_domain(&database).await?;
+            let domain = open_domain(&database, Authorizer::default()).await?;
             let events = domain.events().list().await;
             domain.store().close().await;
             to_json(&events?)

@@ -2,6 +2,7 @@
 
 use std::{future::IntoFuture, net::SocketAddr, time::Instant};
 
+use streamgate_domain::authz::Authorizer;
 use tokio::net::TcpListener;
 
 use crate::{
@@ -15,7 +16,7 @@ use crate::{
 pub async fn serve(args: ServeArgs) -> Result<(), StartupError> {
     let started_at = Instant::now();
     let site = Site::resolve(&args)?;
-    let domain = open_domain(&args.database).await?;
+    let domain = open_domain(&args.database, Authorizer::new(args.authz_enforce)).await?;
 
     let app_listener = bind(site.app_addr).await?;
     let hls_listener = bind(site.hls_addr).await?;

@@ -11,15 +11,18 @@ use std::{fmt, path::Path, sync::Arc};
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use crate::model::Event;
+use crate::model::{Account, AuditEntry, Event, Member};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A unique constraint refused the write (e.g. an email already in use).
+    #[error("duplicate value: {0}")]
+    Duplicate(sqlx::Error),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("cannot prepare the data directory {path}: {source}")]
@@ -27,6 +30,15 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match err.as_database_error() {
+            Some(db) if db.is_unique_violation() => StoreError::Duplicate(err),
+            _ => StoreError::Database(err),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +71,32 @@ pub trait Store: Send + Sync + 'static {
     async fn find_event(&self, id: Uuid) -> Result<Option<Event>, StoreError>;
     /// All events, the soonest start first.
     async fn list_events(&self) -> Result<Vec<Event>, StoreError>;
+
+    /// A new account and its first user, in one transaction.
+    async fn insert_account_with_user(
+        &self,
+        account: &Account,
+        user: &UserRecord,
+    ) -> Result<(), StoreError>;
+    async fn count_accounts(&self) -> Result<i64, StoreError>;
+    /// A user and their membership, in one transaction.
+    async fn insert_user(&self, user: &UserRecord) -> Result<(), StoreError>;
+    /// A user by (lower-case) email, with the password hash, for sign-in.
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
+    /// An account's members, oldest first.
+    async fn list_members(&self, account_id: Uuid) -> Result<Vec<Member>, StoreError>;
+
+    async fn insert_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// An account's audit trail, newest first.
+    async fn list_audit(&self, account_id: Uuid) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// A user as stored: their membership plus the password hash, which never leaves the domain.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRecord {
+    #[sqlx(flatten)]
+    pub member: Member,
+    pub password_hash: String,
 }
 
 /// Where the data lives: a PostgreSQL URL, or an SQLite file (the embedded default).

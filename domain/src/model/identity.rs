@@ -1,0 +1,93 @@
+//! Organizers and who is acting: accounts (the tenant), their members, and the principal a
+//! request acts as.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{time::rfc3339_millis, Permission, Role};
+
+/// A tenant: one organizer's workspace. Everything an organizer owns belongs to one account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(with = "rfc3339_millis")]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user as their account sees them (never with the password hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub user_id: Uuid,
+    pub account_id: Uuid,
+    pub email: String,
+    #[cfg_attr(feature = "server", sqlx(try_from = "String"))]
+    pub role: Role,
+    pub is_active: bool,
+    #[serde(with = "rfc3339_millis")]
+    pub created_at: DateTime<Utc>,
+}
+
+/// What an owner or administrator supplies to add someone to their account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewMember {
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+}
+
+/// How the caller proved who they are (seed 001's credential kinds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    /// The dashboard's session cookie.
+    Session,
+    /// A dashboard JWT of a user.
+    UserJwt,
+    /// A dashboard JWT of the break-glass superadmin.
+    AdminJwt,
+    /// An `sk_` API token.
+    ApiToken,
+    /// The operator's command line (local, trusted).
+    Cli,
+}
+
+/// Who a request acts as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Principal {
+    /// A member of one account, with that account's role.
+    #[serde(rename_all = "camelCase")]
+    Member {
+        user_id: Uuid,
+        account_id: Uuid,
+        role: Role,
+        via: CredentialKind,
+    },
+    /// The platform operator (break-glass `ADMIN_USER`), outside every account.
+    #[serde(rename_all = "camelCase")]
+    Superadmin { via: CredentialKind },
+}
+
+impl Principal {
+    /// Whether the role (ignoring the enforcement switch) holds `permission`.
+    pub fn holds(&self, permission: Permission) -> bool {
+        match self {
+            Principal::Member { role, .. } => role.grants(permission),
+            Principal::Superadmin { .. } => true,
+        }
+    }
+
+    pub fn account_id(&self) -> Option<Uuid> {
+        match self {
+            Principal::Member { account_id, .. } => Some(*account_id),
+            Principal::Superadmin { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Organizer identity through the domain service, on SQLite and PostgreSQL alike: bootstrap,
+//! sign-in, adding members, roles, and the wall between accounts.
+
+use std::{net::IpAddr, sync::Arc};
+
+use streamgate_domain::{
+    authz::{Authorizer, EnforcementMode},
+    model::{Account, CredentialKind, Member, NewMember, Permission, Principal, Role},
+    service::{member_principal, Domain},
+    store::Store,
+    DomainError,
+};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn domain(store: Arc<dyn Store>, mode: EnforcementMode) -> Domain {
+    Domain::new(store, Authorizer::new(mode))
+}
+
+fn session(member: &Member) -> Principal {
+    member_principal(member, CredentialKind::Session)
+}
+
+fn new_member(email: &str, role: Role) -> NewMember {
+    NewMember {
+        email: email.into(),
+        password: PASSWORD.into(),
+        role,
+    }
+}
+
+/// A new account and its owner, signed in through the session cookie.
+async fn bootstrap(domain: &Domain, name: &str, email: &str) -> (Account, Member) {
+    domain
+        .accounts()
+        .create_account_with_owner(name, email, PASSWORD)
+        .await
+        .unwrap()
+}
+
+/// `by` adds a member to their own account.
+async fn add(domain: &Domain, by: &Member, email: &str, role: Role) -> Result<Member, DomainError> {
+    let input = new_member(email, role);
+    domain
+        .accounts()
+        .add_member(&session(by), by.account_id, input, ip())
+        .await
+}
+
+fn ip() -> Option<IpAddr> {
+    Some("203.0.113.7".parse().unwrap())
+}
+
+async fn owner_signs_in_by_email_in_any_case_and_every_attempt_is_audited(store: Arc<dyn Store>) {
+    let domain = domain(store, EnforcementMode::On);
+    let (account, owner) = bootstrap(&domain, " Acme Live ", "Owner@Acme.test").await;
+    assert_eq!(account.name, "Acme Live");
+    assert_eq!(
+        (owner.email.as_str(), owner.role, owner.account_id),
+        ("owner@acme.test", Role::Owner, account.id)
+    );
+
+    let signed_in = domain
+        .accounts()
+        .sign_in(" OWNER@acme.test", PASSWORD, ip())
+        .await
+        .unwrap();
+    assert_eq!(signed_in, owner);
+    for (email, password) in [
+        ("owner@acme.test", "wrong password"),
+        ("nobody@acme.test", PASSWORD),
+    ] {
+        let err = domain
+            .accounts()
+            .sign_in(email, password, ip())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+    }
+
+    let trail = domain
+        .accounts()
+        .audit_trail(&session(&owner), account.id)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|entry| entry.action.as_str()).collect();
+    // Newest first; the unknown email's failure belongs to no account, so it is not in this trail.
+    assert_eq!(
+        actions,
+        ["sign_in.failed", "sign_in.succeeded", "user.created"]
+    );
+    assert_eq!(trail[0].actor, "owner@acme.test");
+    assert_eq!(trail[0].ip.as_deref(), Some("203.0.113.7"));
+    assert_eq!(trail[1].actor, format!("user:{}", owner.user_id));
+}
+
+async fn a_taken_email_is_a_conflict_and_leaves_nothing_behind(store: Arc<dyn Store>) {
+    let domain = domain(store.clone(), EnforcementMode::On);
+    let (account, owner) = bootstrap(&domain, "Acme", "ada@acme.test").await;
+
+    // The account row is written before the user row fails: the transaction must undo it.
+    let err = domain
+        .accounts()
+        .create_account_with_owner("Copycat", "ADA@acme.test", PASSWORD)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Conflict { field: "email", .. }),
+        "{err:?}"
+    );
+    assert_eq!(store.count_accounts().await.unwrap(), 1);
+
+    let err = add(&domain, &owner, "ada@acme.test", Role::Editor)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Conflict { field: "email", .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        domain
+            .accounts()
+            .members(&session(&owner), account.id)
+            .await
+            .unwrap(),
+        [owner]
+    );
+}
+
+async fn owners_and_administrators_add_members_and_editors_are_refused(store: Arc<dyn Store>) {
+    let domain = domain(store, EnforcementMode::On);
+    let (account, owner) = bootstrap(&domain, "Acme", "owner@acme.test").await;
+    let accounts = domain.accounts();
+
+    let admin = add(&domain, &owner, "admin@acme.test", Role::Administrator)
+        .await
+        .unwrap();
+    let editor = add(&domain, &admin, "editor@acme.test", Role::Editor)
+        .await
+        .unwrap();
+    assert_eq!(editor.role, Role::Editor);
+
+    // Administrators cannot mint owners; owners can.
+    let err = add(&domain, &admin, "boss@acme.test", Role::Owner)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Validation { field: "role", .. }),
+        "{err:?}"
+    );
+    add(&domain, &owner, "co-owner@acme.test", Role::Owner)
+        .await
+        .unwrap();
+
+    let err = add(&domain, &editor, "friend@acme.test", Role::Viewer)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Forbidden {
+                permission: Permission::UsersWrite
+            }
+        ),
+        "{err:?}"
+    );
+    let err = accounts
+        .members(&session(&editor), account.id)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Forbidden {
+                permission: Permission::UsersRead
+            }
+        ),
+        "{err:?}"
+    );
+
+    let emails: Vec<String> = accounts
+        .members(&session(&owner), account.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.email)
+        .collect();
+    assert_eq!(
+        emails,
+        [
+            "owner@acme.test",
+            "admin@acme.test",
+            "editor@acme.test",
+            "co-owner@acme.test"
+        ]
+    );
+
+    // The new member can sign in with the password they were given.
+    assert_eq!(
+        accounts
+            .sign_in("editor@acme.test", PASSWORD, None)
+            .await
+            .unwrap(),
+        editor
+    );
+}
+
+async fn log_mode_lets_a_missing_permission_through(store: Arc<dyn Store>) {
+    let domain = domain(store, EnforcementMode::Log);
+    let (account, owner) = bootstrap(&domain, "Acme", "owner@acme.test").await;
+    let viewer = add(&domain, &owner, "viewer@acme.test", Role::Viewer)
+        .await
+        .unwrap();
+    // A viewer lacks users:read; `log` allows it (and logs the would-be denial).
+    assert_eq!(
+        domain
+            .accounts()
+            .members(&session(&viewer), account.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn one_account_never_sees_or_changes_another_whatever_the_mode(store: Arc<dyn Store>) {
+    for mode in [
+        EnforcementMode::On,
+        EnforcementMode::Log,
+        EnforcementMode::Off,
+    ] {
+        let domain = domain(store.clone(), mode);
+        let suffix = format!("{mode:?}").to_lowercase();
+        let (a, owner_a) = bootstrap(&domain, "A", &format!("owner-a-{suffix}@a.test")).await;
+        let (b, owner_b) = bootstrap(&domain, "B", &format!("owner-b-{suffix}@b.test")).await;
+
+        let err = domain
+            .accounts()
+            .members(&session(&owner_a), b.id)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DomainError::NotFound { what: "Account" }),
+            "{mode:?}: {err:?}"
+        );
+        let intruder = new_member(&format!("intruder-{suffix}@a.test"), Role::Owner);
+        let err = domain
+            .accounts()
+            .add_member(&session(&owner_a), b.id, intruder, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DomainError::NotFound { what: "Account" }),
+            "{mode:?}: {err:?}"
+        );
+        let err = domain
+            .accounts()
+            .audit_trail(&session(&owner_a), b.id)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DomainError::NotFound { what: "Account" }),
+            "{mode:?}: {err:?}"
+        );
+
+        assert_eq!(
+            domain
+                .accounts()
+                .members(&session(&owner_b), b.id)
+                .await
+                .unwrap(),
+            [owner_b]
+        );
+        assert_eq!(
+            domain
+                .accounts()
+                .members(&session(&owner_a), a.id)
+                .await
+                .unwrap(),
+            [owner_a]
+        );
+    }
+}
+
+async fn the_superadmin_manages_any_account(store: Arc<dyn Store>) {
+    let domain = domain(store, EnforcementMode::On);
+    let (account, _) = bootstrap(&domain, "Acme", "owner@acme.test").await;
+    let superadmin = Principal::Superadmin {
+        via: CredentialKind::AdminJwt,
+    };
+    let added = domain
+        .accounts()
+        .add_member(
+            &superadmin,
+            account.id,
+            new_member("second-owner@acme.test", Role::Owner),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!((added.account_id, added.role), (account.id, Role::Owner));
+    let trail = domain
+        .accounts()
+        .audit_trail(&superadmin, account.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (trail[0].action.as_str(), trail[0].actor.as_str()),
+        ("user.created", "superadmin")
+    );
+}
+
+async fn bad_emails_passwords_and_names_are_refused_by_field(store: Arc<dyn Store>) {
+    let domain = domain(store.clone(), EnforcementMode::On);
+    let cases = [
+        ("Acme", "not-an-email", PASSWORD, "email"),
+        ("Acme", "ada@acme.test", "short", "password"),
+        ("  ", "ada@acme.test", PASSWORD, "accountName"),
+    ];
+    for (name, email, password, field) in cases {
+        let err = domain
+            .accounts()
+            .create_account_with_owner(name, email, password)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DomainError::Validation { field: f, .. } if f == field),
+            "{field}: {err:?}"
+        );
+    }
+    assert_eq!(store.count_accounts().await.unwrap(), 0);
+}
+
+streamgate_domain::on_both_backends!(
+    owner_signs_in_by_email_in_any_case_and_every_attempt_is_audited,
+    a_taken_email_is_a_conflict_and_leaves_nothing_behind,
+    owners_and_administrators_add_members_and_editors_are_refused,
+    log_mode_lets_a_missing_permission_through,
+    one_account_never_sees_or_changes_another_whatever_the_mode,
+    the_superadmin_manages_any_account,
+    bad_emails_passwords_and_names_are_refused_by_field,
+);
