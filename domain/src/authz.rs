@@ -46,10 +46,6 @@ impl Authorizer {
         Self { mode }
     }
 
-    pub fn mode(&self) -> EnforcementMode {
-        self.mode
-    }
-
     /// Checks the principal's role for `permission`, as the enforcement mode says.
     pub fn require(
         &self,

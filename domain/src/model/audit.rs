@@ -14,7 +14,8 @@ pub struct AuditEntry {
     /// The account the action happened in; `None` for platform-level actions or a failed
     /// sign-in with an unknown email.
     pub account_id: Option<Uuid>,
-    /// `user:<id>`, `superadmin`, `cli`, or the email a failed sign-in claimed.
+    /// `user:<id>`, `superadmin`, `operator` (command line or first-run bootstrap), or the
+    /// email a failed sign-in claimed.
     pub actor: String,
     /// Dotted verb, e.g. `sign_in.succeeded`, `user.created`.
     pub action: String,

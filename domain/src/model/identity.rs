@@ -54,8 +54,6 @@ pub enum CredentialKind {
     AdminJwt,
     /// An `sk_` API token.
     ApiToken,
-    /// The operator's command line (local, trusted).
-    Cli,
 }
 
 /// Who a request acts as.

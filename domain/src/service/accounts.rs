@@ -54,7 +54,7 @@ impl<'a> AccountService<'a> {
             .map_err(email_conflict)?;
         self.audit(
             Some(account.id),
-            "cli",
+            "operator",
             "user.created",
             Some(user_target(&user.member)),
             None,
@@ -80,7 +80,7 @@ impl<'a> AccountService<'a> {
                 let member = user.member;
                 self.audit(
                     Some(member.account_id),
-                    &user_actor(&member),
+                    &user_actor(member.user_id),
                     "sign_in.succeeded",
                     None,
                     ip,
@@ -240,13 +240,13 @@ fn email_conflict(err: StoreError) -> DomainError {
 
 fn actor(principal: &Principal) -> String {
     match principal {
-        Principal::Member { user_id, .. } => format!("user:{user_id}"),
+        Principal::Member { user_id, .. } => user_actor(*user_id),
         Principal::Superadmin { .. } => "superadmin".into(),
     }
 }
 
-fn user_actor(member: &Member) -> String {
-    format!("user:{}", member.user_id)
+fn user_actor(user_id: Uuid) -> String {
+    format!("user:{user_id}")
 }
 
 fn user_target(member: &Member) -> String {

@@ -27,15 +27,23 @@ pub(super) const INSERT_USER: &str = "INSERT INTO users \
 pub(super) const INSERT_MEMBERSHIP: &str =
     "INSERT INTO memberships (user_id, account_id, role, created_at) VALUES ($1, $2, $3, $4)";
 
-const MEMBER_SELECT: &str = "SELECT u.id AS user_id, m.account_id, u.email, m.role, u.is_active, \
-    u.created_at, u.password_hash FROM users u JOIN memberships m ON m.user_id = u.id";
+const MEMBER_COLUMNS: &str =
+    "u.id AS user_id, m.account_id, u.email, m.role, u.is_active, u.created_at";
 
+const USERS_WITH_MEMBERSHIP: &str = "users u JOIN memberships m ON m.user_id = u.id";
+
+/// The one query that reads a password hash: sign-in.
 pub(super) fn select_user_by_email() -> String {
-    format!("{MEMBER_SELECT} WHERE u.email = $1")
+    format!(
+        "SELECT {MEMBER_COLUMNS}, u.password_hash FROM {USERS_WITH_MEMBERSHIP} WHERE u.email = $1"
+    )
 }
 
 pub(super) fn select_members() -> String {
-    format!("{MEMBER_SELECT} WHERE m.account_id = $1 ORDER BY u.created_at, u.id")
+    format!(
+        "SELECT {MEMBER_COLUMNS} FROM {USERS_WITH_MEMBERSHIP} \
+         WHERE m.account_id = $1 ORDER BY u.created_at, u.id"
+    )
 }
 
 pub(super) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
@@ -175,12 +183,10 @@ macro_rules! impl_store {
                 &self,
                 account_id: uuid::Uuid,
             ) -> Result<Vec<$crate::model::Member>, $crate::store::StoreError> {
-                let users: Vec<$crate::store::UserRecord> =
-                    sqlx::query_as(&$crate::store::sql::select_members())
-                        .bind(account_id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                Ok(users.into_iter().map(|user| user.member).collect())
+                Ok(sqlx::query_as(&$crate::store::sql::select_members())
+                    .bind(account_id)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn insert_audit(
