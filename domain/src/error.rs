@@ -25,6 +25,10 @@ pub enum DomainError {
     #[error("Invalid email or password")]
     InvalidCredentials,
 
+    /// No valid credential came with the request (missing, malformed, expired, revoked).
+    #[error("{reason}")]
+    Unauthenticated { reason: &'static str },
+
     /// The caller's role lacks the permission (and enforcement is on).
     #[error("Missing permission {permission}")]
     Forbidden {

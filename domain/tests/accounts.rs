@@ -80,7 +80,7 @@ async fn owner_signs_in_by_email_in_any_case_and_every_attempt_is_audited(store:
 
     let trail = domain
         .accounts()
-        .audit_trail(&session(&owner), account.id)
+        .audit_trail(&session(&owner), Some(account.id))
         .await
         .unwrap();
     let actions: Vec<&str> = trail.iter().map(|entry| entry.action.as_str()).collect();
@@ -255,7 +255,7 @@ async fn one_account_never_sees_or_changes_another_whatever_the_mode(store: Arc<
         );
         let err = domain
             .accounts()
-            .audit_trail(&session(&owner_a), b.id)
+            .audit_trail(&session(&owner_a), Some(b.id))
             .await
             .unwrap_err();
         assert!(
@@ -301,7 +301,7 @@ async fn the_superadmin_manages_any_account(store: Arc<dyn Store>) {
     assert_eq!((added.account_id, added.role), (account.id, Role::Owner));
     let trail = domain
         .accounts()
-        .audit_trail(&superadmin, account.id)
+        .audit_trail(&superadmin, Some(account.id))
         .await
         .unwrap();
     assert_eq!(
@@ -331,7 +331,215 @@ async fn bad_emails_passwords_and_names_are_refused_by_field(store: Arc<dyn Stor
     assert_eq!(store.count_accounts().await.unwrap(), 0);
 }
 
+async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Arc<dyn Store>) {
+    let domain = domain(store, EnforcementMode::On);
+    let (account, owner) = bootstrap(&domain, "Acme", "owner@acme.test").await;
+    let accounts = domain.accounts();
+    let admin = add(&domain, &owner, "admin@acme.test", Role::Administrator)
+        .await
+        .unwrap();
+    let editor = add(&domain, &owner, "editor@acme.test", Role::Editor)
+        .await
+        .unwrap();
+
+    // An administrator promotes the editor to viewer... and back; owners are not theirs to make.
+    let viewer = accounts
+        .change_role(&session(&admin), editor.user_id, Role::Viewer, ip())
+        .await
+        .unwrap();
+    assert_eq!(viewer.role, Role::Viewer);
+    let err = accounts
+        .change_role(&session(&admin), editor.user_id, Role::Owner, ip())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Validation { field: "role", .. }),
+        "{err:?}"
+    );
+    let err = accounts
+        .change_role(&session(&admin), owner.user_id, Role::Viewer, ip())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Validation { field: "role", .. }),
+        "{err:?}"
+    );
+    // The only owner cannot step down.
+    let err = accounts
+        .change_role(&session(&owner), owner.user_id, Role::Editor, ip())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Conflict { field: "role", .. }),
+        "{err:?}"
+    );
+    // An editor-turned-viewer manages nobody.
+    let err = accounts
+        .change_role(&session(&viewer), admin.user_id, Role::Viewer, ip())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Forbidden {
+                permission: Permission::UsersWrite
+            }
+        ),
+        "{err:?}"
+    );
+
+    // Deactivation: not yourself; the member can no longer sign in; reactivation restores it.
+    let err = accounts
+        .set_active(&session(&admin), admin.user_id, false, ip())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Validation {
+                field: "isActive",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let deactivated = accounts
+        .set_active(&session(&admin), editor.user_id, false, ip())
+        .await
+        .unwrap();
+    assert!(!deactivated.is_active);
+    let err = accounts
+        .sign_in("editor@acme.test", PASSWORD, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+    accounts
+        .set_active(&session(&owner), editor.user_id, true, ip())
+        .await
+        .unwrap();
+    accounts
+        .sign_in("editor@acme.test", PASSWORD, None)
+        .await
+        .unwrap();
+
+    let trail = accounts.audit_trail(&session(&owner), None).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|entry| entry.action.as_str()).collect();
+    assert_eq!(
+        &actions[..4],
+        [
+            "sign_in.succeeded",
+            "user.reactivated",
+            "sign_in.failed",
+            "user.deactivated"
+        ]
+    );
+    assert!(actions.contains(&"user.role_changed"));
+    let role_change = trail
+        .iter()
+        .find(|e| e.action == "user.role_changed")
+        .unwrap();
+    assert_eq!(role_change.actor, format!("user:{}", admin.user_id));
+    assert!(
+        role_change
+            .target
+            .as_deref()
+            .unwrap()
+            .contains("editor -> viewer"),
+        "{role_change:?}"
+    );
+    assert_eq!(
+        accounts
+            .members(&session(&owner), account.id)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+async fn members_change_their_own_password_knowing_the_current_one(store: Arc<dyn Store>) {
+    let domain = domain(store, EnforcementMode::On);
+    let (_, owner) = bootstrap(&domain, "Acme", "owner@acme.test").await;
+    let viewer = add(&domain, &owner, "viewer@acme.test", Role::Viewer)
+        .await
+        .unwrap();
+    let accounts = domain.accounts();
+    let err = accounts
+        .change_own_password(&session(&viewer), "wrong current", "a new password", ip())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Validation {
+                field: "currentPassword",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = accounts
+        .change_own_password(&session(&viewer), PASSWORD, "short", ip())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Validation {
+                field: "password",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    accounts
+        .change_own_password(&session(&viewer), PASSWORD, "a new password", ip())
+        .await
+        .unwrap();
+    assert!(accounts
+        .sign_in("viewer@acme.test", PASSWORD, None)
+        .await
+        .is_err());
+    accounts
+        .sign_in("viewer@acme.test", "a new password", None)
+        .await
+        .unwrap();
+}
+
+async fn members_of_another_account_cannot_be_changed(store: Arc<dyn Store>) {
+    let domain = domain(store, EnforcementMode::Off);
+    let (_, owner_a) = bootstrap(&domain, "A", "owner@a.test").await;
+    let (_, owner_b) = bootstrap(&domain, "B", "owner@b.test").await;
+    let accounts = domain.accounts();
+    let err = accounts
+        .change_role(&session(&owner_a), owner_b.user_id, Role::Viewer, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::NotFound { what: "User" }),
+        "{err:?}"
+    );
+    let err = accounts
+        .set_active(&session(&owner_a), owner_b.user_id, false, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::NotFound { what: "User" }),
+        "{err:?}"
+    );
+    let visible = accounts.accounts(&session(&owner_a)).await.unwrap();
+    assert_eq!(visible.len(), 1);
+    assert_eq!(visible[0].id, owner_a.account_id);
+    let superadmin = Principal::Superadmin {
+        via: CredentialKind::AdminJwt,
+    };
+    assert_eq!(accounts.accounts(&superadmin).await.unwrap().len(), 2);
+}
+
 streamgate_domain::on_both_backends!(
+    roles_change_and_members_deactivate_with_an_owner_always_left,
+    members_change_their_own_password_knowing_the_current_one,
+    members_of_another_account_cannot_be_changed,
     owner_signs_in_by_email_in_any_case_and_every_attempt_is_audited,
     a_taken_email_is_a_conflict_and_leaves_nothing_behind,
     owners_and_administrators_add_members_and_editors_are_refused,

@@ -82,10 +82,46 @@ impl Principal {
         }
     }
 
+    pub fn via(&self) -> CredentialKind {
+        match self {
+            Principal::Member { via, .. } | Principal::Superadmin { via } => *via,
+        }
+    }
+
     pub fn account_id(&self) -> Option<Uuid> {
         match self {
             Principal::Member { account_id, .. } => Some(*account_id),
             Principal::Superadmin { .. } => None,
         }
+    }
+}
+
+/// Whom a dashboard credential (session or JWT) names. Resolved to a [`Principal`] against the
+/// store on every request, so deactivation and role changes apply at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Subject {
+    #[serde(rename_all = "camelCase")]
+    User { user_id: Uuid },
+    /// The break-glass `ADMIN_USER`.
+    Superadmin,
+}
+
+/// `GET /api/v1/auth/me`, and what the dashboard shows of the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub user_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
+    pub email: Option<String>,
+    pub role: Option<Role>,
+    pub is_superadmin: bool,
+    pub via: CredentialKind,
+}
+
+impl Me {
+    /// Whether the dashboard should offer what needs `permission` (the server decides).
+    pub fn may(&self, permission: Permission) -> bool {
+        self.is_superadmin || self.role.is_some_and(|role| role.grants(permission))
     }
 }

@@ -8,5 +8,5 @@ pub mod time;
 
 pub use audit::AuditEntry;
 pub use event::{Event, NewEvent, DEFAULT_ACCESS_WINDOW_HOURS};
-pub use identity::{Account, CredentialKind, Member, NewMember, Principal};
+pub use identity::{Account, CredentialKind, Me, Member, NewMember, Principal, Subject};
 pub use permission::{Permission, Role};

@@ -108,9 +108,7 @@ impl<'a> AccountService<'a> {
     ) -> Result<Member, DomainError> {
         self.authz.require(principal, Permission::UsersWrite)?;
         self.authz.scope(principal, account_id, "Account")?;
-        if input.role == Role::Owner
-            && matches!(principal, Principal::Member { role, .. } if *role != Role::Owner)
-        {
+        if input.role == Role::Owner && !acts_as_owner(principal) {
             return Err(DomainError::validation(
                 "role",
                 "only an owner can add another owner",
@@ -144,18 +142,200 @@ impl<'a> AccountService<'a> {
         Ok(self.store.list_members(account_id).await?)
     }
 
-    /// The audit trail of `account_id`, newest first. Needs `audit:read`.
+    /// Gives a member another role. Needs `users:write`; only owners (and the superadmin) make
+    /// or unmake owners, and an account always keeps an active owner.
+    pub async fn change_role(
+        &self,
+        principal: &Principal,
+        user_id: Uuid,
+        role: Role,
+        ip: Option<IpAddr>,
+    ) -> Result<Member, DomainError> {
+        let member = self.member_to_manage(principal, user_id).await?;
+        if member.role == role {
+            return Ok(member);
+        }
+        if (role == Role::Owner || member.role == Role::Owner) && !acts_as_owner(principal) {
+            return Err(DomainError::validation(
+                "role",
+                "only an owner can make or unmake an owner",
+            ));
+        }
+        if member.role == Role::Owner {
+            self.keep_an_owner(&member).await?;
+        }
+        self.store.update_role(user_id, role).await?;
+        let target = format!(
+            "user:{} ({}): {} -> {role}",
+            user_id, member.email, member.role
+        );
+        self.audit(
+            Some(member.account_id),
+            &actor(principal),
+            "user.role_changed",
+            Some(target),
+            ip,
+        )
+        .await?;
+        Ok(Member { role, ..member })
+    }
+
+    /// Deactivates (ending their sessions and tokens) or reactivates a member. Needs
+    /// `users:write`; nobody deactivates themselves, and an account always keeps an active
+    /// owner.
+    pub async fn set_active(
+        &self,
+        principal: &Principal,
+        user_id: Uuid,
+        active: bool,
+        ip: Option<IpAddr>,
+    ) -> Result<Member, DomainError> {
+        let member = self.member_to_manage(principal, user_id).await?;
+        if member.is_active == active {
+            return Ok(member);
+        }
+        if !active {
+            if matches!(principal, Principal::Member { user_id: own, .. } if *own == user_id) {
+                return Err(DomainError::validation(
+                    "isActive",
+                    "you cannot deactivate yourself",
+                ));
+            }
+            if member.role == Role::Owner {
+                if !acts_as_owner(principal) {
+                    return Err(DomainError::validation(
+                        "isActive",
+                        "only an owner can deactivate an owner",
+                    ));
+                }
+                self.keep_an_owner(&member).await?;
+            }
+        }
+        self.store
+            .set_user_active(user_id, active, time::now())
+            .await?;
+        let action = if active {
+            "user.reactivated"
+        } else {
+            "user.deactivated"
+        };
+        self.audit(
+            Some(member.account_id),
+            &actor(principal),
+            action,
+            Some(user_target(&member)),
+            ip,
+        )
+        .await?;
+        Ok(Member {
+            is_active: active,
+            ..member
+        })
+    }
+
+    /// A member changes their own password (no permission needed, the current one is). Their
+    /// other sessions and tokens end; the caller signs in again.
+    pub async fn change_own_password(
+        &self,
+        principal: &Principal,
+        current: &str,
+        new: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<(), DomainError> {
+        let Principal::Member { user_id, .. } = principal else {
+            return Err(DomainError::validation(
+                "password",
+                "the break-glass admin's password is ADMIN_PASS; change it in the environment",
+            ));
+        };
+        let user = self
+            .store
+            .find_user(*user_id)
+            .await?
+            .ok_or(DomainError::NotFound { what: "User" })?;
+        if !password::verify(current, Some(&user.password_hash)).await {
+            return Err(DomainError::validation(
+                "currentPassword",
+                "the current password is wrong",
+            ));
+        }
+        password::validate(new)?;
+        let hash = password::hash(new).await;
+        self.store
+            .update_password(*user_id, &hash, time::now())
+            .await?;
+        self.audit(
+            Some(user.member.account_id),
+            &user_actor(*user_id),
+            "user.password_changed",
+            Some(user_target(&user.member)),
+            ip,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The audit trail, newest first: the caller's account, or for the superadmin `account_id`
+    /// (every account when `None`). Needs `audit:read`.
     pub async fn audit_trail(
         &self,
         principal: &Principal,
-        account_id: Uuid,
+        account_id: Option<Uuid>,
     ) -> Result<Vec<AuditEntry>, DomainError> {
         self.authz.require(principal, Permission::AuditRead)?;
-        self.authz.scope(principal, account_id, "Account")?;
+        let account_id = match (principal.account_id(), account_id) {
+            (Some(own), Some(asked)) => {
+                self.authz.scope(principal, asked, "Account")?;
+                Some(own)
+            }
+            (Some(own), None) => Some(own),
+            (None, asked) => asked,
+        };
         Ok(self.store.list_audit(account_id).await?)
     }
 
-    async fn audit(
+    /// Every account (the superadmin's view); a member sees only their own.
+    pub async fn accounts(&self, principal: &Principal) -> Result<Vec<Account>, DomainError> {
+        match principal.account_id() {
+            None => Ok(self.store.list_accounts().await?),
+            Some(own) => Ok(self.store.find_account(own).await?.into_iter().collect()),
+        }
+    }
+
+    /// The member `user_id`, if the caller may manage members of their account.
+    async fn member_to_manage(
+        &self,
+        principal: &Principal,
+        user_id: Uuid,
+    ) -> Result<Member, DomainError> {
+        self.authz.require(principal, Permission::UsersWrite)?;
+        let user = self
+            .store
+            .find_user(user_id)
+            .await?
+            .ok_or(DomainError::NotFound { what: "User" })?;
+        self.authz
+            .scope(principal, user.member.account_id, "User")?;
+        Ok(user.member)
+    }
+
+    /// Refuses a change that would leave `owner`'s account without another active owner.
+    async fn keep_an_owner(&self, owner: &Member) -> Result<(), DomainError> {
+        let members = self.store.list_members(owner.account_id).await?;
+        let other_owners = members
+            .iter()
+            .filter(|m| m.role == Role::Owner && m.is_active && m.user_id != owner.user_id)
+            .count();
+        if other_owners == 0 {
+            return Err(DomainError::Conflict {
+                field: "role",
+                message: "an account needs at least one active owner".into(),
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) async fn audit(
         &self,
         account_id: Option<Uuid>,
         actor: &str,
@@ -204,6 +384,7 @@ async fn new_user_record(
             created_at: time::now(),
         },
         password_hash: password::hash(password).await,
+        credentials_changed_at: None,
     })
 }
 
@@ -238,14 +419,22 @@ fn email_conflict(err: StoreError) -> DomainError {
     }
 }
 
-fn actor(principal: &Principal) -> String {
+/// Owners and the superadmin may make, unmake and deactivate owners.
+fn acts_as_owner(principal: &Principal) -> bool {
+    match principal {
+        Principal::Member { role, .. } => *role == Role::Owner,
+        Principal::Superadmin { .. } => true,
+    }
+}
+
+pub(super) fn actor(principal: &Principal) -> String {
     match principal {
         Principal::Member { user_id, .. } => user_actor(*user_id),
         Principal::Superadmin { .. } => "superadmin".into(),
     }
 }
 
-fn user_actor(user_id: Uuid) -> String {
+pub(super) fn user_actor(user_id: Uuid) -> String {
     format!("user:{user_id}")
 }
 

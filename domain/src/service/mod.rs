@@ -2,14 +2,17 @@
 //! these, so a rule holds whichever door a request came through.
 
 mod accounts;
+mod auth;
 mod events;
 mod password;
+pub mod secret;
 
 use std::sync::Arc;
 
 use crate::{authz::Authorizer, store::Store};
 
 pub use accounts::{member_principal, AccountService};
+pub use auth::{AuthConfig, AuthService, BreakGlass, DASHBOARD_TOKEN_LIFETIME};
 pub use events::EventService;
 
 /// The domain as the server hands it to its doors: one handle, cheap to clone.
@@ -17,11 +20,29 @@ pub use events::EventService;
 pub struct Domain {
     store: Arc<dyn Store>,
     authz: Authorizer,
+    auth: Arc<AuthConfig>,
 }
 
 impl Domain {
+    /// A domain whose dashboard credentials use a throw-away key and no break-glass admin;
+    /// `serve` replaces it with [`Domain::with_auth`].
     pub fn new(store: Arc<dyn Store>, authz: Authorizer) -> Self {
-        Self { store, authz }
+        Self {
+            store,
+            authz,
+            auth: Arc::new(AuthConfig::ephemeral()),
+        }
+    }
+
+    pub fn with_auth(self, auth: AuthConfig) -> Self {
+        Self {
+            auth: Arc::new(auth),
+            ..self
+        }
+    }
+
+    pub fn auth(&self) -> AuthService<'_> {
+        AuthService::new(self.store.as_ref(), self.accounts(), &self.auth)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

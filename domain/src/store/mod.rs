@@ -11,7 +11,9 @@ use std::{fmt, path::Path, sync::Arc};
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use crate::model::{Account, AuditEntry, Event, Member};
+use chrono::{DateTime, Utc};
+
+use crate::model::{Account, AuditEntry, Event, Member, Role};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -79,24 +81,72 @@ pub trait Store: Send + Sync + 'static {
         user: &UserRecord,
     ) -> Result<(), StoreError>;
     async fn count_accounts(&self) -> Result<i64, StoreError>;
+    async fn find_account(&self, id: Uuid) -> Result<Option<Account>, StoreError>;
+    /// All accounts, oldest first.
+    async fn list_accounts(&self) -> Result<Vec<Account>, StoreError>;
+
+    async fn count_users(&self) -> Result<i64, StoreError>;
     /// A user and their membership, in one transaction.
     async fn insert_user(&self, user: &UserRecord) -> Result<(), StoreError>;
     /// A user by (lower-case) email, with the password hash, for sign-in.
     async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
+    /// A user by id, with the password hash (password change, credential checks).
+    async fn find_user(&self, user_id: Uuid) -> Result<Option<UserRecord>, StoreError>;
     /// An account's members, oldest first.
     async fn list_members(&self, account_id: Uuid) -> Result<Vec<Member>, StoreError>;
+    async fn update_role(&self, user_id: Uuid, role: Role) -> Result<(), StoreError>;
+    /// Activates or deactivates a user; deactivation also ends their sessions and tokens.
+    async fn set_user_active(
+        &self,
+        user_id: Uuid,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Replaces the password hash and ends the user's earlier sessions and tokens.
+    async fn update_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     async fn insert_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
-    /// An account's audit trail, newest first.
-    async fn list_audit(&self, account_id: Uuid) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The audit trail, newest first: one account's, or with `None` every entry.
+    async fn list_audit(&self, account_id: Option<Uuid>) -> Result<Vec<AuditEntry>, StoreError>;
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores `value` unless `key` already has one; returns the value that is stored now, so
+    /// concurrent first starts agree.
+    async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError>;
+
+    /// Stores a new session; `false` if the id is taken.
+    async fn insert_session(&self, session: &SessionRow) -> Result<bool, StoreError>;
+    async fn save_session(&self, session: &SessionRow) -> Result<(), StoreError>;
+    /// A session's data unless it expired before `now` (Unix seconds).
+    async fn load_session(&self, id: &str, now: i64) -> Result<Option<String>, StoreError>;
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError>;
+    /// Removes sessions that expired before `now` (Unix seconds); returns how many.
+    async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError>;
 }
 
-/// A user as stored: their membership plus the password hash, which never leaves the domain.
+/// A user as stored: their membership plus what never leaves the domain (the password hash,
+/// and when their credentials last changed).
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRecord {
     #[sqlx(flatten)]
     pub member: Member,
     pub password_hash: String,
+    /// Sessions and tokens issued before this moment are void.
+    pub credentials_changed_at: Option<DateTime<Utc>>,
+}
+
+/// A dashboard session as the session layer stores it: an opaque id, its data (JSON) and when
+/// it expires (Unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub data: String,
+    pub expires_at: i64,
 }
 
 /// Where the data lives: a PostgreSQL URL, or an SQLite file (the embedded default).

@@ -1,0 +1,306 @@
+//! Signing in and proving it later: the break-glass superadmin, user sign-in, dashboard JWTs,
+//! and turning a session's or token's [`Subject`] back into a [`Principal`].
+
+use std::{net::IpAddr, time::Duration};
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+use super::{accounts::member_principal, secret, AccountService};
+use crate::{
+    model::{time, CredentialKind, Me, Principal, Subject},
+    store::Store,
+    DomainError,
+};
+
+/// The settings key under which a generated JWT secret is kept.
+const JWT_SECRET_SETTING: &str = "dashboard_jwt_secret";
+const JWT_ISSUER: &str = "streamgate";
+const JWT_AUDIENCE: &str = "streamgate-dashboard";
+/// Seed 001: dashboard JWTs live about 12 hours.
+pub const DASHBOARD_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+/// Shorter secrets are refused: HS256 is only as strong as its key.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// `ADMIN_USER` / `ADMIN_PASS`: the platform operator's way in, never locked out.
+#[derive(Clone)]
+pub struct BreakGlass {
+    user_digest: [u8; 32],
+    password_digest: [u8; 32],
+}
+
+impl BreakGlass {
+    pub fn new(user: &str, password: &str) -> Self {
+        Self {
+            user_digest: digest(&user.trim().to_lowercase()),
+            password_digest: digest(password),
+        }
+    }
+
+    /// Compares in constant time (digests first, so lengths do not leak either). Without a
+    /// user (seed 002's `{"password"}` form) only the password is compared.
+    fn admits(&self, user: Option<&str>, password: &str) -> bool {
+        let password_ok = self.password_digest.ct_eq(&digest(password));
+        let user_ok = match user {
+            Some(user) => self.user_digest.ct_eq(&digest(&user.trim().to_lowercase())),
+            None => subtle::Choice::from(1),
+        };
+        (password_ok & user_ok).into()
+    }
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// How dashboard credentials are checked; built once at start-up.
+#[derive(Clone)]
+pub struct AuthConfig {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    break_glass: Option<BreakGlass>,
+    token_lifetime: Duration,
+}
+
+impl AuthConfig {
+    pub fn new(jwt_secret: &[u8], break_glass: Option<BreakGlass>) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(jwt_secret),
+            decoding: DecodingKey::from_secret(jwt_secret),
+            break_glass,
+            token_lifetime: DASHBOARD_TOKEN_LIFETIME,
+        }
+    }
+
+    /// A throw-away configuration: random secret, no break-glass admin (tests, CLI tasks).
+    pub fn ephemeral() -> Self {
+        Self::new(secret::random_alphanumeric(48).as_bytes(), None)
+    }
+
+    pub fn with_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    pub fn has_break_glass(&self) -> bool {
+        self.break_glass.is_some()
+    }
+
+    /// The JWT secret: `configured` (STREAMGATE_JWT_SECRET) when given, else the one generated
+    /// and stored by the first start, so every instance and restart agrees.
+    pub async fn jwt_secret(
+        store: &dyn Store,
+        configured: Option<&str>,
+    ) -> Result<Vec<u8>, DomainError> {
+        match configured.filter(|secret| !secret.is_empty()) {
+            Some(secret) if secret.len() < MIN_JWT_SECRET_BYTES => Err(DomainError::validation(
+                "STREAMGATE_JWT_SECRET",
+                format!("the JWT secret must be at least {MIN_JWT_SECRET_BYTES} bytes"),
+            )),
+            Some(secret) => Ok(secret.as_bytes().to_vec()),
+            None => {
+                let generated = secret::random_alphanumeric(64);
+                let stored = store
+                    .setting_or_insert(JWT_SECRET_SETTING, &generated)
+                    .await?;
+                Ok(stored.into_bytes())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DashboardClaims {
+    /// `user:<uuid>` or `superadmin`.
+    sub: String,
+    iss: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+}
+
+pub struct AuthService<'a> {
+    store: &'a dyn Store,
+    accounts: AccountService<'a>,
+    config: &'a AuthConfig,
+}
+
+impl<'a> AuthService<'a> {
+    pub(super) fn new(
+        store: &'a dyn Store,
+        accounts: AccountService<'a>,
+        config: &'a AuthConfig,
+    ) -> Self {
+        Self {
+            store,
+            accounts,
+            config,
+        }
+    }
+
+    /// Signs in with `{email, password}`, or seed 002's `{password}` alone for the break-glass
+    /// admin. The break-glass admin is checked first and is never rate-limited or locked out
+    /// here (the door applies its per-IP limit to everyone alike).
+    pub async fn sign_in(
+        &self,
+        email: Option<&str>,
+        password: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<Subject, DomainError> {
+        let email = email.map(str::trim).filter(|email| !email.is_empty());
+        if let Some(break_glass) = &self.config.break_glass {
+            if break_glass.admits(email, password) {
+                self.accounts
+                    .audit(None, "superadmin", "sign_in.succeeded", None, ip)
+                    .await?;
+                return Ok(Subject::Superadmin);
+            }
+        }
+        match email {
+            Some(email) => {
+                let member = self.accounts.sign_in(email, password, ip).await?;
+                Ok(Subject::User {
+                    user_id: member.user_id,
+                })
+            }
+            None => {
+                self.accounts
+                    .audit(None, "superadmin", "sign_in.failed", None, ip)
+                    .await?;
+                Err(DomainError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// The principal a credential for `subject`, issued at `issued_at` (Unix seconds), acts as;
+    /// refused when the user is gone or deactivated, their credentials changed since, or (for
+    /// the superadmin) break-glass is no longer configured.
+    pub async fn principal(
+        &self,
+        subject: Subject,
+        issued_at: i64,
+        via: CredentialKind,
+    ) -> Result<Principal, DomainError> {
+        const REVOKED: DomainError = DomainError::Unauthenticated {
+            reason: "Credential is no longer valid",
+        };
+        match subject {
+            Subject::Superadmin if self.config.has_break_glass() => {
+                Ok(Principal::Superadmin { via })
+            }
+            Subject::Superadmin => Err(REVOKED),
+            Subject::User { user_id } => {
+                let user = self.store.find_user(user_id).await?.ok_or(REVOKED)?;
+                let changed = user
+                    .credentials_changed_at
+                    .is_some_and(|changed| changed.timestamp() > issued_at);
+                if !user.member.is_active || changed {
+                    return Err(REVOKED);
+                }
+                Ok(member_principal(&user.member, via))
+            }
+        }
+    }
+
+    /// A dashboard JWT (HS256) for `subject`.
+    pub fn issue_token(&self, subject: Subject) -> String {
+        let now = time::now().timestamp();
+        let claims = DashboardClaims {
+            sub: match subject {
+                Subject::User { user_id } => format!("user:{user_id}"),
+                Subject::Superadmin => "superadmin".into(),
+            },
+            iss: JWT_ISSUER.into(),
+            aud: JWT_AUDIENCE.into(),
+            iat: now,
+            exp: now + self.config.token_lifetime.as_secs() as i64,
+        };
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.config.encoding,
+        )
+        .expect("HS256 signing cannot fail")
+    }
+
+    /// Verifies a dashboard JWT: HS256 only (so `alg: none` and key confusion are refused),
+    /// our issuer and audience, not expired; then resolves its subject.
+    pub async fn principal_from_token(&self, token: &str) -> Result<Principal, DomainError> {
+        const INVALID: DomainError = DomainError::Unauthenticated {
+            reason: "Invalid or expired token",
+        };
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_issuer(&[JWT_ISSUER]);
+        validation.set_audience(&[JWT_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let claims =
+            jsonwebtoken::decode::<DashboardClaims>(token, &self.config.decoding, &validation)
+                .map_err(|_| INVALID)?
+                .claims;
+        let (subject, via) = match claims.sub.as_str() {
+            "superadmin" => (Subject::Superadmin, CredentialKind::AdminJwt),
+            sub => {
+                let user_id = sub
+                    .strip_prefix("user:")
+                    .and_then(|id| Uuid::parse_str(id).ok())
+                    .ok_or(INVALID)?;
+                (Subject::User { user_id }, CredentialKind::UserJwt)
+            }
+        };
+        self.principal(subject, claims.iat, via).await
+    }
+
+    /// What `/api/v1/auth/me` and the dashboard show of the caller.
+    pub async fn me(&self, principal: &Principal) -> Result<Me, DomainError> {
+        Ok(match principal {
+            Principal::Superadmin { via } => Me {
+                user_id: None,
+                account_id: None,
+                email: None,
+                role: None,
+                is_superadmin: true,
+                via: *via,
+            },
+            Principal::Member {
+                user_id,
+                account_id,
+                role,
+                via,
+            } => {
+                let email = self
+                    .store
+                    .find_user(*user_id)
+                    .await?
+                    .map(|user| user.member.email);
+                Me {
+                    user_id: Some(*user_id),
+                    account_id: Some(*account_id),
+                    email,
+                    role: Some(*role),
+                    is_superadmin: false,
+                    via: *via,
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn break_glass_admits_only_the_exact_password_and_user() {
+        let admin = BreakGlass::new("Admin", "s3cret-pass");
+        assert!(admin.admits(Some("admin"), "s3cret-pass"));
+        assert!(admin.admits(Some(" ADMIN "), "s3cret-pass"));
+        assert!(admin.admits(None, "s3cret-pass"));
+        assert!(!admin.admits(Some("admin"), "s3cret-pass "));
+        assert!(!admin.admits(Some("root"), "s3cret-pass"));
+        assert!(!admin.admits(None, ""));
+    }
+}

@@ -1,0 +1,349 @@
+//! Dashboard credentials through the domain, on SQLite and PostgreSQL: the break-glass admin,
+//! dashboard JWTs (expiry, tampering, `alg: none`), revocation, the persisted JWT secret and
+//! the session rows the session layer keeps.
+
+use std::sync::Arc;
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use streamgate_domain::{
+    authz::{Authorizer, EnforcementMode},
+    model::{time, CredentialKind, NewMember, Principal, Role, Subject},
+    service::{AuthConfig, BreakGlass, Domain},
+    store::{SessionRow, Store},
+    DomainError,
+};
+
+const PASSWORD: &str = "correct horse battery";
+const SECRET: &[u8] = b"a test secret that is long enough for HS256 use";
+
+fn domain(store: Arc<dyn Store>) -> Domain {
+    Domain::new(store, Authorizer::new(EnforcementMode::On)).with_auth(AuthConfig::new(
+        SECRET,
+        Some(BreakGlass::new("admin", "break-glass-pass")),
+    ))
+}
+
+fn unauthenticated(result: Result<Principal, DomainError>) -> bool {
+    matches!(result, Err(DomainError::Unauthenticated { .. }))
+}
+
+/// A signed HS256 token with arbitrary claims, as an attacker who knows the secret would not be
+/// able to make (or, with a wrong secret, as one who does not).
+fn forge(secret: &[u8], claims: serde_json::Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .unwrap()
+}
+
+async fn break_glass_signs_in_with_or_without_a_user_and_is_audited(store: Arc<dyn Store>) {
+    let domain = domain(store);
+    let auth = domain.auth();
+    assert_eq!(
+        auth.sign_in(None, "break-glass-pass", None).await.unwrap(),
+        Subject::Superadmin
+    );
+    assert_eq!(
+        auth.sign_in(Some("ADMIN"), "break-glass-pass", None)
+            .await
+            .unwrap(),
+        Subject::Superadmin
+    );
+    for (user, password) in [(None, "nope"), (Some("admin"), "nope")] {
+        let err = auth.sign_in(user, password, None).await.unwrap_err();
+        assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+    }
+    let superadmin = auth
+        .principal(Subject::Superadmin, 0, CredentialKind::Session)
+        .await
+        .unwrap();
+    assert_eq!(
+        superadmin,
+        Principal::Superadmin {
+            via: CredentialKind::Session
+        }
+    );
+    let trail = domain
+        .accounts()
+        .audit_trail(&superadmin, None)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "sign_in.failed",
+            "sign_in.failed",
+            "sign_in.succeeded",
+            "sign_in.succeeded"
+        ]
+    );
+    assert!(trail
+        .iter()
+        .all(|e| e.actor == "superadmin" || e.actor == "admin"));
+
+    // Without ADMIN_USER/ADMIN_PASS there is no superadmin, and its old credentials are void.
+    let plain = Domain::new(domain.store().clone(), Authorizer::default());
+    let err = plain
+        .auth()
+        .sign_in(None, "break-glass-pass", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+    assert!(unauthenticated(
+        plain
+            .auth()
+            .principal(Subject::Superadmin, 0, CredentialKind::Session)
+            .await
+    ));
+}
+
+async fn dashboard_tokens_carry_the_user_and_refuse_forgery(store: Arc<dyn Store>) {
+    let domain = domain(store);
+    let (_, owner) = domain
+        .accounts()
+        .create_account_with_owner("Acme", "owner@acme.test", PASSWORD)
+        .await
+        .unwrap();
+    let auth = domain.auth();
+    let subject = auth
+        .sign_in(Some("owner@acme.test"), PASSWORD, None)
+        .await
+        .unwrap();
+    let token = auth.issue_token(subject);
+    let principal = auth.principal_from_token(&token).await.unwrap();
+    assert_eq!(
+        principal,
+        Principal::Member {
+            user_id: owner.user_id,
+            account_id: owner.account_id,
+            role: Role::Owner,
+            via: CredentialKind::UserJwt
+        }
+    );
+    let me = auth.me(&principal).await.unwrap();
+    assert_eq!(me.email.as_deref(), Some("owner@acme.test"));
+    assert!(!me.is_superadmin);
+
+    // Twelve hours, as seed 001 says.
+    let payload = token.split('.').nth(1).unwrap();
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        12 * 3600
+    );
+
+    let admin_token = auth.issue_token(Subject::Superadmin);
+    assert_eq!(
+        auth.principal_from_token(&admin_token).await.unwrap(),
+        Principal::Superadmin {
+            via: CredentialKind::AdminJwt
+        }
+    );
+
+    let now = time::now().timestamp();
+    let sub = format!("user:{}", owner.user_id);
+    let valid_claims = |exp: i64| {
+        serde_json::json!({"sub": sub, "iss": "streamgate", "aud": "streamgate-dashboard",
+                           "iat": now - 10, "exp": exp})
+    };
+    // The same claims signed with our secret pass, so each refusal below is for its one flaw.
+    assert!(auth
+        .principal_from_token(&forge(SECRET, valid_claims(now + 60)))
+        .await
+        .is_ok());
+    assert!(unauthenticated(
+        auth.principal_from_token(&forge(SECRET, valid_claims(now - 1)))
+            .await
+    ));
+    assert!(unauthenticated(
+        auth.principal_from_token(&forge(
+            b"another secret, just as long as ours is",
+            valid_claims(now + 60)
+        ))
+        .await
+    ));
+    let mut wrong_audience = valid_claims(now + 60);
+    wrong_audience["aud"] = "streamgate-playback".into();
+    assert!(unauthenticated(
+        auth.principal_from_token(&forge(SECRET, wrong_audience))
+            .await
+    ));
+
+    // Tampering with the payload breaks the signature.
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    let mut escalated = claims.clone();
+    escalated["sub"] = "superadmin".into();
+    parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&escalated).unwrap());
+    assert!(unauthenticated(
+        auth.principal_from_token(&parts.join(".")).await
+    ));
+
+    // `alg: none` with no signature is refused, whatever the claims.
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&valid_claims(now + 60)).unwrap());
+    assert!(unauthenticated(
+        auth.principal_from_token(&format!("{header}.{body}."))
+            .await
+    ));
+    assert!(unauthenticated(
+        auth.principal_from_token("not a token").await
+    ));
+}
+
+async fn deactivation_and_password_changes_void_earlier_credentials(store: Arc<dyn Store>) {
+    let domain = domain(store);
+    let (_, owner) = domain
+        .accounts()
+        .create_account_with_owner("Acme", "owner@acme.test", PASSWORD)
+        .await
+        .unwrap();
+    let owner_principal = Principal::Member {
+        user_id: owner.user_id,
+        account_id: owner.account_id,
+        role: Role::Owner,
+        via: CredentialKind::Session,
+    };
+    let editor = domain
+        .accounts()
+        .add_member(
+            &owner_principal,
+            owner.account_id,
+            NewMember {
+                email: "editor@acme.test".into(),
+                password: PASSWORD.into(),
+                role: Role::Editor,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let auth = domain.auth();
+    let editor_subject = Subject::User {
+        user_id: editor.user_id,
+    };
+    let an_hour_ago = time::now().timestamp() - 3600;
+    assert!(auth
+        .principal(editor_subject, an_hour_ago, CredentialKind::Session)
+        .await
+        .is_ok());
+
+    domain
+        .accounts()
+        .set_active(&owner_principal, editor.user_id, false, None)
+        .await
+        .unwrap();
+    assert!(unauthenticated(
+        auth.principal(editor_subject, an_hour_ago, CredentialKind::Session)
+            .await
+    ));
+    domain
+        .accounts()
+        .set_active(&owner_principal, editor.user_id, true, None)
+        .await
+        .unwrap();
+    // Reactivated: new credentials work, the ones from before the deactivation stay void.
+    assert!(unauthenticated(
+        auth.principal(editor_subject, an_hour_ago, CredentialKind::Session)
+            .await
+    ));
+    let later = time::now().timestamp() + 1;
+    assert!(auth
+        .principal(editor_subject, later, CredentialKind::Session)
+        .await
+        .is_ok());
+
+    let owner_subject = Subject::User {
+        user_id: owner.user_id,
+    };
+    domain
+        .accounts()
+        .change_own_password(&owner_principal, PASSWORD, "a brand new password", None)
+        .await
+        .unwrap();
+    assert!(unauthenticated(
+        auth.principal(owner_subject, an_hour_ago, CredentialKind::UserJwt)
+            .await
+    ));
+}
+
+async fn the_generated_jwt_secret_is_stored_once_and_reused(store: Arc<dyn Store>) {
+    let first = AuthConfig::jwt_secret(store.as_ref(), None).await.unwrap();
+    let second = AuthConfig::jwt_secret(store.as_ref(), None).await.unwrap();
+    assert_eq!(first, second);
+    assert!(first.len() >= 32);
+    let configured = "x".repeat(40);
+    assert_eq!(
+        AuthConfig::jwt_secret(store.as_ref(), Some(&configured))
+            .await
+            .unwrap(),
+        configured.as_bytes()
+    );
+    let err = AuthConfig::jwt_secret(store.as_ref(), Some("too short"))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        DomainError::Validation {
+            field: "STREAMGATE_JWT_SECRET",
+            ..
+        }
+    ));
+}
+
+async fn session_rows_expire_and_ids_are_never_overwritten_on_insert(store: Arc<dyn Store>) {
+    let row = SessionRow {
+        id: "abc".into(),
+        data: r#"{"a":1}"#.into(),
+        expires_at: 1_000,
+    };
+    assert!(store.insert_session(&row).await.unwrap());
+    let clash = SessionRow {
+        data: r#"{"b":2}"#.into(),
+        ..row.clone()
+    };
+    assert!(!store.insert_session(&clash).await.unwrap());
+    assert_eq!(
+        store.load_session("abc", 999).await.unwrap().as_deref(),
+        Some(r#"{"a":1}"#)
+    );
+    assert_eq!(
+        store.load_session("abc", 1_000).await.unwrap(),
+        None,
+        "expired at 1000"
+    );
+
+    store
+        .save_session(&SessionRow {
+            expires_at: 2_000,
+            ..clash
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.load_session("abc", 1_500).await.unwrap().as_deref(),
+        Some(r#"{"b":2}"#)
+    );
+    store
+        .save_session(&SessionRow {
+            id: "old".into(),
+            data: "{}".into(),
+            expires_at: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.delete_expired_sessions(1_500).await.unwrap(), 1);
+    store.delete_session("abc").await.unwrap();
+    assert_eq!(store.load_session("abc", 0).await.unwrap(), None);
+}
+
+streamgate_domain::on_both_backends!(
+    break_glass_signs_in_with_or_without_a_user_and_is_audited,
+    dashboard_tokens_carry_the_user_and_refuse_forgery,
+    deactivation_and_password_changes_void_earlier_credentials,
+    the_generated_jwt_secret_is_stored_once_and_reused,
+    session_rows_expire_and_ids_are_never_overwritten_on_insert,
+);

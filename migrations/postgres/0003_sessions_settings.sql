@@ -1,0 +1,20 @@
+-- Dashboard sessions (tower-sessions records, JSON) and installation-wide settings such as the
+-- generated JWT secret.
+CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    data       TEXT NOT NULL,
+    -- Unix seconds: compared in SQL, identical on both backends.
+    expires_at BIGINT NOT NULL
+);
+
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+-- Credentials issued before this moment (sessions, dashboard JWTs) no longer count: set when a
+-- password changes or a user is deactivated.
+ALTER TABLE users ADD COLUMN credentials_changed_at TIMESTAMPTZ;
