@@ -1,6 +1,6 @@
 // Starts `target/release/streamgate serve` once for all browser tests and stops it (SIGTERM)
 // afterwards. Tests find it through the SG_* environment variables set here.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,8 @@ import path from 'node:path';
 
 const repo = path.resolve(__dirname, '..');
 const binary = path.join(repo, 'target', 'release', 'streamgate');
+// The account's first owner, created with the CLI before the server starts.
+const owner = { email: 'owner@e2e.test', password: 'owner-e2e-password' };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,6 +43,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, 'server.log'));
 
+  execFileSync(binary, ['admin', 'create', '--email', owner.email, '--password', owner.password], {
+    env: { ...process.env, STREAMGATE_DATA_DIR: dataDir, RUST_LOG: 'warn' },
+  });
+
   // Started from the temporary directory on purpose: the built binary must find its site
   // assets from any working directory.
   const server = spawn(binary, ['serve'], {
@@ -61,6 +67,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.SG_HLS_URL = `http://127.0.0.1:${hlsPort}`;
   process.env.SG_DATA_DIR = dataDir;
   process.env.SG_BINARY = binary;
+  process.env.SG_OWNER_EMAIL = owner.email;
+  process.env.SG_OWNER_PASSWORD = owner.password;
   await waitForHealth(`${process.env.SG_APP_URL}/api/v1/health`, server);
 
   return async () => {

@@ -7,11 +7,11 @@ mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
 };
 
-use pages::{AdminPage, HomePage, NotFoundPage};
+use pages::{AdminLayout, EventsPage, HomePage, LoginPage, NotFoundPage, ProfilePage, UsersPage};
 
 /// The HTML document around [`App`]; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,7 +52,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage />
-                <Route path=path!("/admin") view=AdminPage />
+                <Route path=path!("/admin/login") view=LoginPage />
+                // Dashboard pages render completely on the server (`Async`) before they are sent,
+                // so they read right before hydration and without JavaScript.
+                <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=EventsPage ssr=SsrMode::Async />
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
+                </ParentRoute>
             </Routes>
         </Router>
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use streamgate_domain::{
     authz::Authorizer,
-    model::{time, NewEvent},
+    model::{time, CredentialKind, NewEvent, Principal, Role},
     service::Domain,
     store::Store,
     DomainError,
@@ -43,7 +43,7 @@ async fn created_event_reads_back_unchanged(store: Arc<dyn Store>) {
 
 async fn list_orders_events_by_start(store: Arc<dyn Store>) {
     let domain = Domain::new(store, Authorizer::default());
-    assert!(domain.events().list().await.unwrap().is_empty());
+    assert!(domain.events().list_all().await.unwrap().is_empty());
     for (title, hours) in [("later", 30), ("earliest", -5), ("middle", 3)] {
         domain
             .events()
@@ -53,13 +53,22 @@ async fn list_orders_events_by_start(store: Arc<dyn Store>) {
     }
     let titles: Vec<String> = domain
         .events()
-        .list()
+        .list_all()
         .await
         .unwrap()
         .into_iter()
         .map(|e| e.title)
         .collect();
     assert_eq!(titles, ["earliest", "middle", "later"]);
+
+    // Members list through the permission check; every role holds events:read.
+    let viewer = Principal::Member {
+        user_id: uuid::Uuid::new_v4(),
+        account_id: uuid::Uuid::new_v4(),
+        role: Role::Viewer,
+        via: CredentialKind::Session,
+    };
+    assert_eq!(domain.events().list(&viewer).await.unwrap().len(), 3);
 }
 
 async fn unknown_event_is_not_found(store: Arc<dyn Store>) {
@@ -86,7 +95,7 @@ async fn invalid_event_is_refused_and_nothing_is_written(store: Arc<dyn Store>) 
         ),
         "{err:?}"
     );
-    assert!(domain.events().list().await.unwrap().is_empty());
+    assert!(domain.events().list_all().await.unwrap().is_empty());
 }
 
 async fn migrating_twice_is_harmless(store: Arc<dyn Store>) {

@@ -1,7 +1,7 @@
 // The walking skeleton, end to end: server-rendered pages that hydrate, a server-function
 // round trip to the database, and the health endpoints.
 import { execFileSync } from 'node:child_process';
-import { expect, hydrated, test } from './fixtures';
+import { expect, hydrated, owner, signIn, test } from './fixtures';
 
 test('the code entry page renders on the server and becomes interactive', async ({ page }) => {
   await page.goto('/');
@@ -26,7 +26,7 @@ test('a QR link pre-fills the code', async ({ page }) => {
 });
 
 test('the dashboard fetches events through a server function', async ({ page }) => {
-  await page.goto('/admin');
+  await signIn(page, owner.email, owner.password);
   await expect(page.getByText('No events yet.')).toBeVisible();
   await hydrated(page);
 

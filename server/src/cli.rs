@@ -4,7 +4,13 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use streamgate_domain::{authz::EnforcementMode, model::NewEvent, store::DatabaseLocation};
+use streamgate_domain::{
+    authz::EnforcementMode,
+    model::{NewEvent, Role},
+    store::DatabaseLocation,
+};
+use url::Url;
+use uuid::Uuid;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +46,41 @@ pub enum Command {
         #[command(subcommand)]
         command: EventCommand,
     },
+    /// Manage dashboard users from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a dashboard user. With no account yet, creates the account with this user as
+    /// its owner; with one account, adds the user to it; with several, needs --account-id.
+    Create {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+        /// 8 to 256 characters.
+        #[arg(long, env = "STREAMGATE_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// owner, administrator, editor or viewer.
+        #[arg(long, default_value = "owner", value_parser = parse_role)]
+        role: Role,
+        /// The account to add the user to.
+        #[arg(long)]
+        account_id: Option<Uuid>,
+        /// The name of the account, when this creates it.
+        #[arg(long, default_value = "StreamGate")]
+        account_name: String,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a role: use owner, administrator, editor or viewer")
+    })
 }
 
 #[derive(Debug, Args)]
@@ -83,6 +124,32 @@ pub struct ServeArgs {
     /// What a missing permission does: `off` (no role checks), `log` (allow and log), `on` (deny with 403). Tenant scoping always applies.
     #[arg(long, env = "STREAMGATE_AUTHZ_ENFORCE", default_value = "on")]
     pub authz_enforce: EnforcementMode,
+
+    /// The URL browsers use to reach the app, e.g. https://live.example.com behind a proxy. An https URL makes the session cookie Secure; its origin is the one cookie-authenticated writes must come from [default: the request's Host].
+    #[arg(long, env = "STREAMGATE_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+
+    /// Dashboard sessions end after this many seconds without a request.
+    #[arg(long, env = "STREAMGATE_SESSION_IDLE_SECONDS", default_value_t = 8 * 60 * 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle_seconds: u64,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    /// Secret for dashboard JWTs (HS256), at least 32 bytes [default: generated on first start and kept in the database].
+    #[arg(long, env = "STREAMGATE_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Break-glass superadmin user name (with ADMIN_PASS); never locked out.
+    #[arg(long, env = "ADMIN_USER")]
+    pub admin_user: Option<String>,
+
+    /// Break-glass superadmin password (with ADMIN_USER).
+    #[arg(long, env = "ADMIN_PASS", hide_env_values = true)]
+    pub admin_pass: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

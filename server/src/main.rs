@@ -11,10 +11,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use streamgate_domain::{
-    authz::Authorizer, model::NewEvent, service::Domain, store::StoreError, DomainError,
+    authz::Authorizer,
+    model::{NewEvent, NewMember},
+    service::Domain,
+    store::StoreError,
+    DomainError,
 };
 
-use cli::{Cli, Command, DatabaseArgs, EventCommand};
+use cli::{AdminCommand, Cli, Command, DatabaseArgs, EventCommand};
 
 /// Why the program stopped with an error; shown to the operator and mapped to exit code 1.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +60,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
             Ok(())
         }
         Command::Event { command } => run_event_command(command).await,
+        Command::Admin { command } => run_admin_command(command).await,
     }
 }
 
@@ -82,12 +87,36 @@ async fn run_event_command(command: EventCommand) -> Result<(), StartupError> {
         }
         EventCommand::List { database } => {
             let domain = open_domain(&database, Authorizer::default()).await?;
-            let events = domain.events().list().await;
+            let events = domain.events().list_all().await;
             domain.store().close().await;
             to_json(&events?)
         }
     };
     println!("{output}");
+    Ok(())
+}
+
+async fn run_admin_command(command: AdminCommand) -> Result<(), StartupError> {
+    let AdminCommand::Create {
+        database,
+        email,
+        password,
+        role,
+        account_id,
+        account_name,
+    } = command;
+    let domain = open_domain(&database, Authorizer::default()).await?;
+    let input = NewMember {
+        email,
+        password,
+        role,
+    };
+    let created = domain
+        .accounts()
+        .create_user_as_operator(account_id, &account_name, input)
+        .await;
+    domain.store().close().await;
+    println!("{}", to_json(&created?));
     Ok(())
 }
 

@@ -1,19 +1,67 @@
-//! `/admin`: the organizer dashboard (for now: the list of events, fetched through a server
-//! function).
+//! The signed-in dashboard: the layout every `/admin` page shares (navigation, who is signed
+//! in, sign-out) and the events overview.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use streamgate_domain::model::{time, Event};
+use leptos_router::components::{Outlet, A};
+use streamgate_domain::model::{time, Event, Me, Permission};
 
-use crate::api::list_events;
+use crate::api::{current_user, list_events};
+
+/// The signed-in user, shared with the pages inside the layout.
+pub type CurrentUser = Resource<Result<Me, crate::api::AppError>>;
 
 #[component]
-pub fn AdminPage() -> impl IntoView {
+pub fn AdminLayout() -> impl IntoView {
+    let me: CurrentUser = Resource::new(|| (), |_| current_user());
+    provide_context(me);
+
+    view! {
+        <div class="dashboard">
+            <header class="topbar">
+                <a class="brand" href="/admin">"StreamGate"</a>
+                <nav aria-label="Dashboard">
+                    <A href="/admin" exact=true>"Events"</A>
+                    <Transition fallback=|| ()>
+                        {move || {
+                            me.get()
+                                .and_then(Result::ok)
+                                .filter(|me| me.may(Permission::UsersRead))
+                                .map(|_| view! { <A href="/admin/users">"Users"</A> })
+                        }}
+                    </Transition>
+                    <A href="/admin/profile">"Profile"</A>
+                </nav>
+                <Transition fallback=|| ()>
+                    {move || me.get().and_then(Result::ok).map(|me| view! {
+                        <span class="who" data-testid="signed-in-as">{describe(&me)}</span>
+                    })}
+                </Transition>
+                <form method="post" action="/admin/logout">
+                    <button type="submit" class="secondary">"Sign out"</button>
+                </form>
+            </header>
+            <Outlet />
+        </div>
+    }
+}
+
+/// "ada@example.com · editor", or the break-glass admin.
+fn describe(me: &Me) -> String {
+    match (&me.email, me.role) {
+        (Some(email), Some(role)) => format!("{email} · {role}"),
+        _ if me.is_superadmin => "Platform admin".to_owned(),
+        _ => String::new(),
+    }
+}
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
     let reloads = RwSignal::new(0u32);
     let events = Resource::new(move || reloads.get(), |_| list_events());
 
     view! {
-        <Title text="Dashboard" />
+        <Title text="Events" />
         <main class="admin">
             <header class="admin-header">
                 <h1>"Events"</h1>
@@ -44,7 +92,7 @@ fn EventTable(events: Vec<Event>) -> impl IntoView {
         return view! { <p class="empty">"No events yet."</p> }.into_any();
     }
     view! {
-        <table class="events">
+        <table class="data">
             <thead>
                 <tr>
                     <th scope="col">"Title"</th>

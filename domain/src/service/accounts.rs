@@ -63,6 +63,60 @@ impl<'a> AccountService<'a> {
         Ok((account, user.member))
     }
 
+    /// An operator's `admin create`: a user in `account_id`, or with none given in the only
+    /// account (created, with this user as owner, when there is none yet).
+    pub async fn create_user_as_operator(
+        &self,
+        account_id: Option<Uuid>,
+        new_account_name: &str,
+        input: NewMember,
+    ) -> Result<Member, DomainError> {
+        let account_id = match account_id {
+            Some(id) => {
+                self.store
+                    .find_account(id)
+                    .await?
+                    .ok_or(DomainError::NotFound { what: "Account" })?
+                    .id
+            }
+            None => match self.store.list_accounts().await?.as_slice() {
+                [] if input.role == Role::Owner => {
+                    let (_, owner) = self
+                        .create_account_with_owner(new_account_name, &input.email, &input.password)
+                        .await?;
+                    return Ok(owner);
+                }
+                [] => {
+                    return Err(DomainError::validation(
+                        "role",
+                        "the first user of a new account must be its owner",
+                    ))
+                }
+                [only] => only.id,
+                _ => {
+                    return Err(DomainError::validation(
+                        "accountId",
+                        "several accounts exist: name one with --account-id",
+                    ))
+                }
+            },
+        };
+        let user = new_user_record(account_id, &input.email, &input.password, input.role).await?;
+        self.store
+            .insert_user(&user)
+            .await
+            .map_err(email_conflict)?;
+        self.audit(
+            Some(account_id),
+            "operator",
+            "user.created",
+            Some(user_target(&user.member)),
+            None,
+        )
+        .await?;
+        Ok(user.member)
+    }
+
     /// Checks an email and password. Unknown emails, wrong passwords and deactivated users all
     /// get the same answer (and take the same time).
     pub async fn sign_in(

@@ -141,6 +141,11 @@ impl<'a> AuthService<'a> {
         }
     }
 
+    /// Whether ADMIN_USER/ADMIN_PASS are configured.
+    pub fn has_break_glass(&self) -> bool {
+        self.config.has_break_glass()
+    }
+
     /// Signs in with `{email, password}`, or seed 002's `{password}` alone for the break-glass
     /// admin. The break-glass admin is checked first and is never rate-limited or locked out
     /// here (the door applies its per-IP limit to everyone alike).

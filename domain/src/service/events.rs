@@ -3,7 +3,8 @@
 use uuid::Uuid;
 
 use crate::{
-    model::{time, Event, NewEvent, DEFAULT_ACCESS_WINDOW_HOURS},
+    authz::Authorizer,
+    model::{time, Event, NewEvent, Permission, Principal, DEFAULT_ACCESS_WINDOW_HOURS},
     store::Store,
     DomainError,
 };
@@ -14,11 +15,12 @@ const ACCESS_WINDOW_HOURS: std::ops::RangeInclusive<i32> = 1..=168;
 
 pub struct EventService<'a> {
     store: &'a dyn Store,
+    authz: &'a Authorizer,
 }
 
 impl<'a> EventService<'a> {
-    pub(super) fn new(store: &'a dyn Store) -> Self {
-        Self { store }
+    pub(super) fn new(store: &'a dyn Store, authz: &'a Authorizer) -> Self {
+        Self { store, authz }
     }
 
     pub async fn create(&self, input: NewEvent) -> Result<Event, DomainError> {
@@ -35,8 +37,16 @@ impl<'a> EventService<'a> {
             .ok_or(DomainError::NotFound { what: "Event" })
     }
 
-    pub async fn list(&self) -> Result<Vec<Event>, DomainError> {
+    /// Every event: the operator's view (command line).
+    pub async fn list_all(&self) -> Result<Vec<Event>, DomainError> {
         Ok(self.store.list_events().await?)
+    }
+
+    /// The events `principal` may see. Needs `events:read`. (Events are not yet owned by an
+    /// account; scoping them arrives with the organizer event APIs.)
+    pub async fn list(&self, principal: &Principal) -> Result<Vec<Event>, DomainError> {
+        self.authz.require(principal, Permission::EventsRead)?;
+        self.list_all().await
     }
 }
 

@@ -54,6 +54,6 @@ impl Domain {
     }
 
     pub fn events(&self) -> EventService<'_> {
-        EventService::new(self.store.as_ref())
+        EventService::new(self.store.as_ref(), &self.authz)
     }
 }

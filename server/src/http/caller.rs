@@ -1,0 +1,119 @@
+//! Who is calling. One middleware resolves the credential once per request, in seed 001's
+//! order: `Authorization: Bearer sk_…` (API token), then `Bearer <JWT>` (dashboard token), then
+//! the session cookie. The resolved [`Principal`] goes into the request's extensions, where the
+//! extractors below, the page guard and the server functions find it.
+
+use axum::{
+    extract::{FromRequestParts, Request, State},
+    http::{header, request::Parts, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use streamgate_domain::{model::CredentialKind, model::Principal, DomainError};
+use tower_sessions::Session;
+
+use super::{error::ApiError, session, AppState};
+
+/// Why a presented bearer credential was refused (kept so `/api/v1` can say so).
+#[derive(Clone, Copy, Debug)]
+pub struct CredentialRefused(pub &'static str);
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // Static files never need to know who asks.
+    if request.uri().path().starts_with("/pkg/") {
+        return next.run(request).await;
+    }
+    let resolved = match bearer(request.headers()) {
+        // The API-token store arrives with the platform API; until then no sk_ token is valid.
+        Some(token) if token.starts_with("sk_") => Err(DomainError::Unauthenticated {
+            reason: "Invalid or revoked API token",
+        }),
+        Some(token) => state
+            .domain
+            .auth()
+            .principal_from_token(token)
+            .await
+            .map(Some),
+        None => from_session(&state, &session).await,
+    };
+    match resolved {
+        Ok(Some(principal)) => {
+            request.extensions_mut().insert(principal);
+        }
+        Ok(None) => {}
+        Err(DomainError::Unauthenticated { reason }) => {
+            request.extensions_mut().insert(CredentialRefused(reason));
+        }
+        Err(other) => return ApiError::from(other).into_response(),
+    }
+    next.run(request).await
+}
+
+async fn from_session(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<Principal>, DomainError> {
+    let signed_in = match session::signed_in(session, &state.sessions).await {
+        Ok(signed_in) => signed_in,
+        Err(err) => {
+            tracing::warn!(error = %err, "unreadable session ignored");
+            None
+        }
+    };
+    let Some(signed_in) = signed_in else {
+        return Ok(None);
+    };
+    match state
+        .domain
+        .auth()
+        .principal(signed_in.subject, signed_in.at, CredentialKind::Session)
+        .await
+    {
+        Ok(principal) => Ok(Some(principal)),
+        // Deactivated, password changed, break-glass removed: the session is over.
+        Err(DomainError::Unauthenticated { .. }) => {
+            if let Err(err) = session::sign_out(session).await {
+                tracing::warn!(error = %err, "could not end a revoked session");
+            }
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
+}
+
+/// The signed-in caller, if any.
+pub fn principal(parts: &Parts) -> Option<Principal> {
+    parts.extensions.get::<Principal>().cloned()
+}
+
+/// An authenticated `/api/v1` caller; otherwise seed 001's 401.
+pub struct Caller(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(principal) = principal(parts) {
+            return Ok(Caller(principal));
+        }
+        let reason = parts
+            .extensions
+            .get::<CredentialRefused>()
+            .map_or("Authentication required", |refused| refused.0);
+        Err(ApiError::new(StatusCode::UNAUTHORIZED, reason))
+    }
+}

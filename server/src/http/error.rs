@@ -1,0 +1,100 @@
+//! Domain errors in each door's wire format: seed 001's `{statusCode, message, error}` for
+//! `/api/v1`, seed 002's `{"error": …}` for `/api/admin`.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+use streamgate_domain::DomainError;
+
+/// The status a domain error maps to, and the message callers may see.
+fn classify(err: &DomainError) -> (StatusCode, String) {
+    let status = match err {
+        DomainError::Validation { .. } => StatusCode::BAD_REQUEST,
+        DomainError::NotFound { .. } => StatusCode::NOT_FOUND,
+        DomainError::Conflict { .. } => StatusCode::CONFLICT,
+        DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => {
+            StatusCode::UNAUTHORIZED
+        }
+        DomainError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        DomainError::Storage(source) => {
+            tracing::error!(error = %source, "storage failure");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    let message = match err {
+        DomainError::Storage(_) => "Internal server error".to_owned(),
+        other => other.to_string(),
+    };
+    (status, message)
+}
+
+/// A seed 001 error response.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        let (status, message) = classify(&err);
+        Self { status, message }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "statusCode": self.status.as_u16(),
+            "message": self.message,
+            "error": self.status.canonical_reason().unwrap_or("Error"),
+        });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// A seed 002 error response: `{"error": "…"}`.
+#[derive(Debug)]
+pub struct AdminError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl AdminError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<DomainError> for AdminError {
+    fn from(err: DomainError) -> Self {
+        let (status, message) = classify(&err);
+        Self { status, message }
+    }
+}
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+/// `{"data": …, "error": null}`: seed 001's success envelope.
+pub fn envelope<T: serde::Serialize>(data: T) -> Json<serde_json::Value> {
+    Json(json!({ "data": data, "error": null }))
+}

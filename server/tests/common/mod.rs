@@ -1,0 +1,262 @@
+//! What the server tests share: the real `streamgate` binary on free ports, a small HTTP client
+//! that shows every status and redirect as it is, and running a test on both databases.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::{
+    io::{BufRead, BufReader},
+    net::{SocketAddr, TcpListener},
+    path::Path,
+    process::{Child, Command, ExitStatus, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+use serde_json::Value;
+use streamgate_domain::{store::DatabaseLocation, testing::TestDatabase};
+
+pub const BINARY: &str = env!("CARGO_BIN_EXE_streamgate");
+pub const ADMIN_USER: &str = "operator";
+pub const ADMIN_PASS: &str = "break-glass-password";
+
+pub fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// `streamgate` with a data dir and, for PostgreSQL, a `DATABASE_URL`; no inherited auth settings.
+pub fn streamgate(data_dir: &Path, database_url: Option<&str>) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .env("STREAMGATE_DATA_DIR", data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ADMIN_USER")
+        .env_remove("ADMIN_PASS")
+        .env_remove("STREAMGATE_JWT_SECRET")
+        .env("RUST_LOG", "warn");
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    command
+}
+
+/// Runs a `streamgate` command that must succeed; returns its standard output as JSON.
+pub fn run_json(mut command: Command) -> Value {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON on standard output")
+}
+
+/// A running `streamgate serve`, killed if a test fails before stopping it. Its log (standard
+/// error) is collected line by line.
+pub struct Server {
+    child: Child,
+    pub app: SocketAddr,
+    pub hls: SocketAddr,
+    log: mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Serves with the break-glass admin configured.
+    pub fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
+        Server::start_with(
+            data_dir,
+            database_url,
+            &[("ADMIN_USER", ADMIN_USER), ("ADMIN_PASS", ADMIN_PASS)],
+        )
+    }
+
+    pub fn start_with(data_dir: &Path, database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
+        let (app, hls) = (free_port(), free_port());
+        let mut command = streamgate(data_dir, database_url);
+        command
+            .arg("serve")
+            .env("STREAMGATE_APP_ADDR", app.to_string())
+            .env("STREAMGATE_HLS_ADDR", hls.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("start streamgate");
+        let stderr = child.stderr.take().unwrap();
+        let (sender, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("[streamgate] {line}");
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let server = Server {
+            child,
+            app,
+            hls,
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while ureq::get(&server.app_url("/api/v1/health")).call().is_err() {
+            assert!(Instant::now() < deadline, "streamgate did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    pub fn app_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.app)
+    }
+
+    pub fn hls_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.hls)
+    }
+
+    /// The log lines written so far.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.try_iter().collect()
+    }
+
+    /// The first log line containing `text`, waiting a few seconds for it.
+    pub fn wait_for_log(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no log line containing {text:?}"),
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "streamgate ignored SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response as the client saw it: redirects are not followed, no status is an error.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The session cookie this response sets, as `name=value`, with its attributes.
+    pub fn session_cookie(&self) -> Option<(String, String)> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with("streamgate_session="))
+            .map(|value| {
+                let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+                (pair.to_owned(), attributes.to_owned())
+            })
+    }
+}
+
+/// One request: method, URL, extra headers, and an optional JSON or form body.
+pub enum Body<'a> {
+    Empty,
+    Json(Value),
+    Form(&'a [(&'a str, &'a str)]),
+}
+
+pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Body<'_>) -> Reply {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .build()
+        .into();
+    let mut builder = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let result = match body {
+        Body::Empty => agent.run(builder.body(()).unwrap()),
+        Body::Json(value) => agent.run(
+            builder
+                .header("content-type", "application/json")
+                .body(value.to_string())
+                .unwrap(),
+        ),
+        Body::Form(fields) => {
+            let encoded: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(fields.iter())
+                .finish();
+            agent.run(
+                builder
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(encoded)
+                    .unwrap(),
+            )
+        }
+    };
+    let mut response = result.unwrap_or_else(|err| panic!("{method} {url}: {err}"));
+    Reply {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.body_mut().read_to_string().unwrap(),
+    }
+}
+
+pub fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
+    request("GET", url, headers, Body::Empty)
+}
+
+pub fn post_json(url: &str, headers: &[(&str, &str)], body: Value) -> Reply {
+    request("POST", url, headers, Body::Json(body))
+}
+
+/// Runs `test` on SQLite (no `DATABASE_URL`), then on a fresh PostgreSQL database.
+pub fn on_both_databases(test: fn(Option<&str>)) {
+    test(None);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = runtime.block_on(TestDatabase::postgres()) else {
+        return;
+    };
+    let DatabaseLocation::Postgres { url } = &db.location else {
+        unreachable!("TestDatabase::postgres is a PostgreSQL location")
+    };
+    test(Some(url));
+    drop(db);
+}

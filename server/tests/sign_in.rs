@@ -1,0 +1,764 @@
+//! Signing in through every door of the real server, on SQLite and PostgreSQL: seed 002's
+//! `/api/admin` login with its exact bodies and rate limit, the dashboard form and page guard,
+//! seed 001's credential order on `/api/v1`, sessions (cookie flags, logout, idle expiry), CSRF
+//! refusal, the first-run owner and `streamgate admin create`.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    get, post_json, request, run_json, streamgate, Body, Reply, Server, ADMIN_PASS, ADMIN_USER,
+};
+use serde_json::{json, Value};
+
+const OWNER_EMAIL: &str = "owner@acme.test";
+const OWNER_PASSWORD: &str = "owner password 1";
+
+/// `streamgate admin create` for the account's first owner.
+fn create_owner(data_dir: &std::path::Path, database_url: Option<&str>) -> Value {
+    let mut command = streamgate(data_dir, database_url);
+    command.args([
+        "admin",
+        "create",
+        "--email",
+        OWNER_EMAIL,
+        "--password",
+        OWNER_PASSWORD,
+    ]);
+    run_json(command)
+}
+
+fn cookie_header(reply: &Reply) -> String {
+    reply.session_cookie().expect("a session cookie").0
+}
+
+fn v1_token(server: &Server, email: &str, password: &str) -> String {
+    let reply = post_json(
+        &server.app_url("/api/v1/auth/login"),
+        &[],
+        json!({ "email": email, "password": password }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let body = reply.json();
+    assert_eq!(body["error"], Value::Null);
+    body["data"]["token"].as_str().unwrap().to_owned()
+}
+
+fn seed_001_error(reply: &Reply, status: u16, message: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    let reason = match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        reply.json(),
+        json!({ "statusCode": status, "message": message, "error": reason })
+    );
+}
+
+fn admin_session_flow(database_url: Option<&str>) {
+    let data_dir = tempfile::tempdir().unwrap();
+    let owner = create_owner(data_dir.path(), database_url);
+    assert_eq!(
+        (owner["email"].as_str(), owner["role"].as_str()),
+        (Some(OWNER_EMAIL), Some("owner"))
+    );
+    let server = Server::start(data_dir.path(), database_url);
+    let session_url = server.app_url("/api/admin/session");
+    assert_eq!(
+        get(&session_url, &[]).json(),
+        json!({ "authenticated": false })
+    );
+
+    let login = post_json(
+        &server.app_url("/api/admin/login"),
+        &[],
+        json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+    );
+    assert_eq!(
+        (login.status, login.json()),
+        (200, json!({ "success": true }))
+    );
+    let (cookie, attributes) = login.session_cookie().unwrap();
+    let attributes = attributes.to_ascii_lowercase();
+    assert!(attributes.contains("httponly"), "{attributes}");
+    assert!(attributes.contains("samesite=strict"), "{attributes}");
+    assert!(
+        !attributes.contains("secure"),
+        "plain http is not Secure: {attributes}"
+    );
+    assert!(
+        attributes.contains(&format!("max-age={}", 8 * 3600)),
+        "{attributes}"
+    );
+    let with_cookie = [("cookie", cookie.as_str())];
+
+    assert_eq!(
+        get(&session_url, &with_cookie).json(),
+        json!({ "authenticated": true })
+    );
+    let me = get(&server.app_url("/api/v1/auth/me"), &with_cookie).json();
+    assert_eq!(me["data"]["userId"], owner["userId"]);
+    assert_eq!(me["data"]["accountId"], owner["accountId"]);
+    assert_eq!(me["data"]["role"], "owner");
+    assert_eq!(me["data"]["isSuperadmin"], false);
+    assert_eq!(me["data"]["via"], "session");
+
+    // The dashboard pages render for the session, and the sign-in page sends it onwards.
+    let users = get(&server.app_url("/admin/users"), &with_cookie);
+    assert_eq!(users.status, 200);
+    assert!(users.body.contains(OWNER_EMAIL), "{}", users.body);
+    let login_page = get(&server.app_url("/admin/login"), &with_cookie);
+    assert_eq!(
+        (login_page.status, login_page.header("location")),
+        (303, Some("/admin"))
+    );
+
+    let logout = request(
+        "POST",
+        &server.app_url("/api/admin/logout"),
+        &with_cookie,
+        Body::Empty,
+    );
+    assert_eq!(
+        (logout.status, logout.json()),
+        (200, json!({ "success": true }))
+    );
+    // The row is gone: replaying the old cookie does not bring the session back.
+    assert_eq!(
+        get(&session_url, &with_cookie).json(),
+        json!({ "authenticated": false })
+    );
+    seed_001_error(
+        &get(&server.app_url("/api/v1/auth/me"), &with_cookie),
+        401,
+        "Authentication required",
+    );
+    assert!(server.terminate().success());
+}
+
+#[test]
+fn admin_sessions_on_both_databases() {
+    common::on_both_databases(admin_session_flow);
+}
+
+fn wrong_passwords_then_the_rate_limit(database_url: Option<&str>) {
+    let data_dir = tempfile::tempdir().unwrap();
+    create_owner(data_dir.path(), database_url);
+    let server = Server::start(data_dir.path(), database_url);
+    let url = server.app_url("/api/admin/login");
+    for _ in 0..9 {
+        let reply = post_json(
+            &url,
+            &[],
+            json!({ "email": OWNER_EMAIL, "password": "wrong password" }),
+        );
+        assert_eq!(
+            (reply.status, reply.json()),
+            (401, json!({ "error": "Invalid password" }))
+        );
+    }
+    // The tenth attempt this minute is still heard (and right); the eleventh is not.
+    let reply = post_json(
+        &url,
+        &[],
+        json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+    );
+    assert_eq!(reply.status, 200);
+    let reply = post_json(
+        &url,
+        &[],
+        json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+    );
+    assert_eq!(
+        (reply.status, reply.json()),
+        (429, json!({ "error": "Too many login attempts" }))
+    );
+    // Every sign-in door shares the per-IP limit, each in its own format.
+    seed_001_error(
+        &post_json(
+            &server.app_url("/api/v1/auth/login"),
+            &[],
+            json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+        ),
+        429,
+        "Too many login attempts",
+    );
+    let form = request(
+        "POST",
+        &server.app_url("/admin/login"),
+        &[],
+        Body::Form(&[
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+            ("next", "/admin/users"),
+        ]),
+    );
+    assert_eq!(form.status, 303);
+    let location = form.header("location").unwrap().to_owned();
+    assert_eq!(
+        location,
+        "/admin/login?error=rate_limited&next=%2Fadmin%2Fusers"
+    );
+    let page = get(&server.app_url(&location), &[]);
+    assert!(
+        page.body.contains("Too many login attempts"),
+        "{}",
+        page.body
+    );
+
+    // Every attempt is in the audit trail, with the client's address.
+    let owner_token = {
+        // A fresh server process starts with a fresh limiter.
+        drop(server);
+        let server = Server::start(data_dir.path(), database_url);
+        let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
+        let audit = get(
+            &server.app_url("/api/v1/audit"),
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .json();
+        let entries = audit["data"].as_array().unwrap();
+        let failed = entries
+            .iter()
+            .filter(|e| e["action"] == "sign_in.failed")
+            .count();
+        let succeeded = entries
+            .iter()
+            .filter(|e| e["action"] == "sign_in.succeeded")
+            .count();
+        assert_eq!((failed, succeeded), (9, 2), "{audit}");
+        assert!(
+            entries
+                .iter()
+                .all(|e| e["ip"] == "127.0.0.1" || e["action"] == "user.created"),
+            "{audit}"
+        );
+        token
+    };
+    assert!(!owner_token.is_empty());
+}
+
+#[test]
+fn login_rate_limit_on_both_databases() {
+    common::on_both_databases(wrong_passwords_then_the_rate_limit);
+}
+
+#[test]
+fn the_break_glass_admin_signs_in_with_the_seed_body_and_as_a_superadmin() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(data_dir.path(), None);
+    let login = post_json(
+        &server.app_url("/api/admin/login"),
+        &[],
+        json!({ "password": ADMIN_PASS }),
+    );
+    assert_eq!(
+        (login.status, login.json()),
+        (200, json!({ "success": true }))
+    );
+    let cookie = cookie_header(&login);
+    let me = get(&server.app_url("/api/v1/auth/me"), &[("cookie", &cookie)]).json();
+    assert_eq!(me["data"]["isSuperadmin"], true);
+    assert_eq!(me["data"]["via"], "session");
+    assert_eq!(me["data"]["accountId"], Value::Null);
+
+    let wrong = post_json(
+        &server.app_url("/api/admin/login"),
+        &[],
+        json!({ "password": "guess" }),
+    );
+    assert_eq!(
+        (wrong.status, wrong.json()),
+        (401, json!({ "error": "Invalid password" }))
+    );
+
+    let token = v1_token(&server, ADMIN_USER, ADMIN_PASS);
+    let me = get(
+        &server.app_url("/api/v1/auth/me"),
+        &[("authorization", &format!("Bearer {token}"))],
+    )
+    .json();
+    assert_eq!(
+        (
+            me["data"]["isSuperadmin"].as_bool(),
+            me["data"]["via"].as_str()
+        ),
+        (Some(true), Some("admin_jwt"))
+    );
+    // With ADMIN_USER set, nobody else is created on first start.
+    assert!(!server
+        .log_lines()
+        .iter()
+        .any(|line| line.contains("first start")));
+}
+
+#[test]
+fn a_first_start_without_admins_creates_an_owner_and_prints_the_password_once() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(data_dir.path(), None, &[]);
+    let line = server.wait_for_log("first start");
+    assert!(line.contains("owner@streamgate.local"), "{line}");
+    let password = line
+        .split("password=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .trim_matches('"')
+        .to_owned();
+    assert_eq!(password.len(), 20, "{line}");
+    let token = v1_token(&server, "owner@streamgate.local", &password);
+    let me = get(
+        &server.app_url("/api/v1/auth/me"),
+        &[("authorization", &format!("Bearer {token}"))],
+    )
+    .json();
+    assert_eq!(
+        (me["data"]["role"].as_str(), me["data"]["via"].as_str()),
+        (Some("owner"), Some("user_jwt"))
+    );
+    drop(server);
+
+    // A restart finds the owner and prints nothing new.
+    let again = Server::start_with(data_dir.path(), None, &[]);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!again
+        .log_lines()
+        .iter()
+        .any(|line| line.contains("first start")));
+}
+
+#[test]
+fn v1_resolves_api_tokens_then_jwts_then_the_cookie() {
+    let data_dir = tempfile::tempdir().unwrap();
+    create_owner(data_dir.path(), None);
+    let server = Server::start(data_dir.path(), None);
+    let me_url = server.app_url("/api/v1/auth/me");
+    seed_001_error(&get(&me_url, &[]), 401, "Authentication required");
+    seed_001_error(
+        &get(&me_url, &[("authorization", "Bearer sk_live_0123456789")]),
+        401,
+        "Invalid or revoked API token",
+    );
+    seed_001_error(
+        &get(&me_url, &[("authorization", "Bearer not.a.jwt")]),
+        401,
+        "Invalid or expired token",
+    );
+
+    let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
+    let bearer = format!("Bearer {token}");
+    let me = get(&me_url, &[("authorization", &bearer)]).json();
+    assert_eq!(
+        (me["data"]["role"].as_str(), me["data"]["via"].as_str()),
+        (Some("owner"), Some("user_jwt"))
+    );
+
+    // A bearer credential is decisive: a bad one is refused even next to a good cookie.
+    let login = post_json(
+        &server.app_url("/api/admin/login"),
+        &[],
+        json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+    );
+    let cookie = cookie_header(&login);
+    seed_001_error(
+        &get(
+            &me_url,
+            &[("authorization", "Bearer sk_nope"), ("cookie", &cookie)],
+        ),
+        401,
+        "Invalid or revoked API token",
+    );
+    assert_eq!(
+        get(&me_url, &[("cookie", &cookie)]).json()["data"]["via"],
+        "session"
+    );
+
+    // A signature that does not match (last character changed) is refused.
+    let mut forged = token.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    seed_001_error(
+        &get(&me_url, &[("authorization", &format!("Bearer {forged}"))]),
+        401,
+        "Invalid or expired token",
+    );
+
+    seed_001_error(
+        &post_json(
+            &server.app_url("/api/v1/auth/login"),
+            &[],
+            json!({ "email": OWNER_EMAIL, "password": "nope nope" }),
+        ),
+        401,
+        "Invalid email or password",
+    );
+    let malformed = post_json(
+        &server.app_url("/api/v1/auth/login"),
+        &[],
+        json!({ "password": "x" }),
+    );
+    assert_eq!(malformed.status, 400, "{}", malformed.body);
+    assert_eq!(malformed.json()["error"], "Bad Request");
+}
+
+#[test]
+fn members_are_managed_over_the_api_and_roles_are_enforced() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let owner = create_owner(data_dir.path(), None);
+    let server = Server::start(data_dir.path(), None);
+    let owner_auth = format!("Bearer {}", v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD));
+    let owner_auth = [("authorization", owner_auth.as_str())];
+
+    let created = post_json(
+        &server.app_url("/api/v1/users"),
+        &owner_auth,
+        json!({ "email": "Editor@Acme.test", "password": "editor password", "role": "editor" }),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let editor = created.json()["data"].clone();
+    assert_eq!(
+        (editor["email"].as_str(), editor["role"].as_str()),
+        (Some("editor@acme.test"), Some("editor"))
+    );
+    assert_eq!(editor["accountId"], owner["accountId"]);
+
+    let duplicate = post_json(
+        &server.app_url("/api/v1/users"),
+        &owner_auth,
+        json!({ "email": "editor@acme.test", "password": "editor password", "role": "viewer" }),
+    );
+    assert_eq!(duplicate.status, 409, "{}", duplicate.body);
+
+    let editor_auth = format!(
+        "Bearer {}",
+        v1_token(&server, "editor@acme.test", "editor password")
+    );
+    let editor_auth = [("authorization", editor_auth.as_str())];
+    seed_001_error(
+        &get(&server.app_url("/api/v1/users"), &editor_auth),
+        403,
+        "Missing permission users:read",
+    );
+    seed_001_error(
+        &get(&server.app_url("/api/v1/audit"), &editor_auth),
+        403,
+        "Missing permission audit:read",
+    );
+    // Editors still read events.
+    assert_eq!(
+        request(
+            "POST",
+            &server.app_url("/_rpc/events/list"),
+            &editor_auth,
+            Body::Form(&[])
+        )
+        .status,
+        200
+    );
+
+    let listed = get(&server.app_url("/api/v1/users"), &owner_auth).json();
+    assert_eq!(listed["data"].as_array().unwrap().len(), 2);
+    let unknown = request(
+        "PATCH",
+        &server.app_url(&format!("/api/v1/users/{}", uuid::Uuid::new_v4())),
+        &owner_auth,
+        Body::Json(json!({ "role": "viewer" })),
+    );
+    seed_001_error(&unknown, 404, "User not found");
+
+    // Deactivating the editor voids the token they hold at once.
+    let editor_url = server.app_url(&format!(
+        "/api/v1/users/{}",
+        editor["userId"].as_str().unwrap()
+    ));
+    let changed = request(
+        "PATCH",
+        &editor_url,
+        &owner_auth,
+        Body::Json(json!({ "role": "viewer", "isActive": false })),
+    );
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(
+        (
+            changed.json()["data"]["role"].as_str(),
+            changed.json()["data"]["isActive"].as_bool()
+        ),
+        (Some("viewer"), Some(false))
+    );
+    seed_001_error(
+        &get(&server.app_url("/api/v1/auth/me"), &editor_auth),
+        401,
+        "Credential is no longer valid",
+    );
+
+    let audit = get(&server.app_url("/api/v1/audit"), &owner_auth).json();
+    let actions: Vec<&str> = audit["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..3],
+        ["user.deactivated", "user.role_changed", "sign_in.succeeded"],
+        "{audit}"
+    );
+    assert!(actions.contains(&"user.created"));
+}
+
+#[test]
+fn cross_origin_writes_with_the_cookie_are_refused() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(data_dir.path(), None);
+    let own_origin = format!("http://{}", server.app);
+    let login_url = server.app_url("/api/admin/login");
+    let body = json!({ "password": ADMIN_PASS });
+
+    // Login CSRF: a foreign page cannot sign a browser in.
+    let foreign = post_json(&login_url, &[("origin", "http://evil.test")], body.clone());
+    assert_eq!(
+        (foreign.status, foreign.json()),
+        (403, json!({ "error": "Cross-origin request refused" }))
+    );
+    assert!(foreign.session_cookie().is_none());
+
+    let login = post_json(&login_url, &[("origin", &own_origin)], body);
+    assert_eq!(login.status, 200);
+    let cookie = cookie_header(&login);
+    let session_url = server.app_url("/api/admin/session");
+
+    let logout_url = server.app_url("/api/admin/logout");
+    for attack in [
+        vec![("cookie", cookie.as_str()), ("origin", "http://evil.test")],
+        vec![("cookie", cookie.as_str()), ("origin", "null")],
+        vec![
+            ("cookie", cookie.as_str()),
+            ("referer", "https://evil.test/trap.html"),
+        ],
+    ] {
+        let refused = request("POST", &logout_url, &attack, Body::Empty);
+        assert_eq!(refused.status, 403, "{attack:?}");
+        assert_eq!(
+            get(&session_url, &[("cookie", &cookie)]).json()["authenticated"],
+            true
+        );
+    }
+    let rpc = request(
+        "POST",
+        &server.app_url("/_rpc/users/add"),
+        &[("cookie", cookie.as_str()), ("origin", "http://evil.test")],
+        Body::Form(&[
+            ("email", "x@evil.test"),
+            ("password", "12345678"),
+            ("role", "owner"),
+        ]),
+    );
+    assert_eq!(rpc.status, 403);
+    let v1 = request(
+        "POST",
+        &server.app_url("/api/v1/users"),
+        &[("cookie", cookie.as_str()), ("origin", "http://evil.test")],
+        Body::Json(json!({})),
+    );
+    seed_001_error(&v1, 403, "Cross-origin request refused");
+
+    // The same request from our own pages goes through.
+    let logout = request(
+        "POST",
+        &logout_url,
+        &[("cookie", cookie.as_str()), ("origin", &own_origin)],
+        Body::Empty,
+    );
+    assert_eq!(
+        (logout.status, logout.json()),
+        (200, json!({ "success": true }))
+    );
+}
+
+fn idle_sessions_expire(database_url: Option<&str>) {
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        data_dir.path(),
+        database_url,
+        &[
+            ("ADMIN_USER", ADMIN_USER),
+            ("ADMIN_PASS", ADMIN_PASS),
+            ("STREAMGATE_SESSION_IDLE_SECONDS", "3"),
+        ],
+    );
+    let login = post_json(
+        &server.app_url("/api/admin/login"),
+        &[],
+        json!({ "password": ADMIN_PASS }),
+    );
+    let (cookie, attributes) = login.session_cookie().unwrap();
+    assert!(
+        attributes.to_ascii_lowercase().contains("max-age=3"),
+        "{attributes}"
+    );
+    let session_url = server.app_url("/api/admin/session");
+    let with_cookie = [("cookie", cookie.as_str())];
+    // Activity keeps it alive past the first three seconds...
+    for _ in 0..4 {
+        std::thread::sleep(Duration::from_millis(1000));
+        assert_eq!(
+            get(&session_url, &with_cookie).json()["authenticated"],
+            true
+        );
+    }
+    // ...and idleness ends it, on the server (a replayed cookie does not help).
+    std::thread::sleep(Duration::from_millis(4500));
+    assert_eq!(
+        get(&session_url, &with_cookie).json()["authenticated"],
+        false
+    );
+}
+
+#[test]
+fn idle_sessions_expire_on_both_databases() {
+    common::on_both_databases(idle_sessions_expire);
+}
+
+#[test]
+fn dashboard_pages_need_a_session_and_the_form_signs_in() {
+    let data_dir = tempfile::tempdir().unwrap();
+    create_owner(data_dir.path(), None);
+    let server = Server::start(data_dir.path(), None);
+    for (path, next) in [
+        ("/admin", "%2Fadmin"),
+        ("/admin/users?account=x", "%2Fadmin%2Fusers%3Faccount%3Dx"),
+    ] {
+        let reply = get(&server.app_url(path), &[]);
+        assert_eq!(reply.status, 303, "{path}");
+        assert_eq!(
+            reply.header("location"),
+            Some(format!("/admin/login?next={next}").as_str())
+        );
+    }
+    let page = get(&server.app_url("/admin/login?next=%2Fadmin%2Fusers"), &[]);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(r#"action="/admin/login""#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"value="/admin/users""#),
+        "{}",
+        page.body
+    );
+
+    let wrong = request(
+        "POST",
+        &server.app_url("/admin/login"),
+        &[],
+        Body::Form(&[
+            ("email", OWNER_EMAIL),
+            ("password", "wrong"),
+            ("next", "/admin/users"),
+        ]),
+    );
+    assert_eq!(
+        wrong.header("location"),
+        Some("/admin/login?error=invalid&next=%2Fadmin%2Fusers")
+    );
+    assert!(get(&server.app_url("/admin/login?error=invalid"), &[])
+        .body
+        .contains("Wrong email or password."));
+
+    let right = request(
+        "POST",
+        &server.app_url("/admin/login"),
+        &[],
+        Body::Form(&[
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+            ("next", "https://evil.test/"),
+        ]),
+    );
+    assert_eq!(
+        (right.status, right.header("location")),
+        (303, Some("/admin")),
+        "no open redirect"
+    );
+    let cookie = cookie_header(&right);
+    assert_eq!(
+        get(&server.app_url("/admin"), &[("cookie", &cookie)]).status,
+        200
+    );
+
+    let out = request(
+        "POST",
+        &server.app_url("/admin/logout"),
+        &[("cookie", &cookie)],
+        Body::Form(&[]),
+    );
+    assert_eq!(
+        (out.status, out.header("location")),
+        (303, Some("/admin/login"))
+    );
+    assert_eq!(
+        get(&server.app_url("/admin"), &[("cookie", &cookie)]).status,
+        303
+    );
+}
+
+#[test]
+fn admin_create_refuses_bad_input_clearly() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = streamgate(data_dir.path(), None)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "someone@acme.test",
+            "--password",
+            "long enough",
+            "--role",
+            "editor",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("first user of a new account must be its owner"),
+        "{stderr}"
+    );
+
+    create_owner(data_dir.path(), None);
+    let mut command = streamgate(data_dir.path(), None);
+    command.args([
+        "admin",
+        "create",
+        "--email",
+        "viewer@acme.test",
+        "--password",
+        "long enough",
+        "--role",
+        "viewer",
+    ]);
+    let viewer = run_json(command);
+    assert_eq!(viewer["role"], "viewer");
+
+    let output = streamgate(data_dir.path(), None)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "x@acme.test",
+            "--password",
+            "long enough",
+            "--role",
+            "boss",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a role"));
+}
