@@ -71,3 +71,35 @@ test('an owner adds an editor, who may not manage users', async ({ page }) => {
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Password changed.');
 });
+
+test('an owner changes a member role and deactivates them', async ({ page }) => {
+  const member = { email: 'helper@e2e.test', password: 'helper-e2e-password' };
+  await signIn(page, owner.email, owner.password);
+  await page.goto('/admin/users');
+  await hydrated(page);
+  await page.getByLabel('Email', { exact: true }).fill(member.email);
+  await page.getByLabel('Initial password').fill(member.password);
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByRole('button', { name: 'Add user' }).click();
+
+  const row = page.locator(`tr[data-email="${member.email}"]`);
+  await expect(row.getByLabel(`Role of ${member.email}`)).toHaveValue('viewer');
+  await row.getByLabel(`Role of ${member.email}`).selectOption('administrator');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByLabel(`Role of ${member.email}`)).toHaveValue('administrator');
+
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(row).toContainText('Deactivated');
+  await expect(row.getByRole('button', { name: 'Reactivate' })).toBeVisible();
+
+  // The owner may not step down while they are the only one.
+  const ownerRow = page.locator(`tr[data-email="${owner.email}"]`);
+  await ownerRow.getByLabel(`Role of ${owner.email}`).selectOption('viewer');
+  await ownerRow.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toHaveText('an account needs at least one active owner');
+
+  // The change is stored: a reload (server-rendered) shows it.
+  await page.reload();
+  await expect(row).toContainText('Deactivated');
+  await expect(row.getByLabel(`Role of ${member.email}`)).toHaveValue('administrator');
+});

@@ -471,6 +471,18 @@ fn members_are_managed_over_the_api_and_roles_are_enforced() {
         Body::Json(json!({ "role": "viewer" })),
     );
     seed_001_error(&unknown, 404, "User not found");
+    let not_an_id = request(
+        "PATCH",
+        &server.app_url("/api/v1/users/42"),
+        &owner_auth,
+        Body::Json(json!({ "role": "viewer" })),
+    );
+    seed_001_error(&not_an_id, 400, "The id in the path must be a UUID");
+    seed_001_error(
+        &get(&server.app_url("/api/v1/no-such-route"), &owner_auth),
+        404,
+        "Cannot find this route",
+    );
 
     // Deactivating the editor voids the token they hold at once.
     let editor_url = server.app_url(&format!(

@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn origin_must_match_the_host_or_the_public_url() {
         let host = (header::HOST, "127.0.0.1:3000");
-        assert!(same_origin(&headers(&[host.clone()]), None));
+        assert!(same_origin(&headers(std::slice::from_ref(&host)), None));
         assert!(same_origin(
             &headers(&[host.clone(), (header::ORIGIN, "http://127.0.0.1:3000")]),
             None

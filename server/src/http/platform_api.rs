@@ -4,7 +4,10 @@
 use std::net::SocketAddr;
 
 use axum::{
-    extract::{rejection::JsonRejection, ConnectInfo, Path, Query, State},
+    extract::{
+        rejection::{JsonRejection, PathRejection, QueryRejection},
+        ConnectInfo, Path, Query, State,
+    },
     http::StatusCode,
     routing::{get, patch, post},
     Json, Router,
@@ -31,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(list_users).post(add_user))
         .route("/users/{id}", patch(update_user))
         .route("/audit", get(audit))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Cannot find this route") })
 }
 
 /// Seed 001's liveness body; returned bare, without the `{data, error}` envelope.
@@ -58,6 +62,17 @@ async fn health(State(state): State<AppState>) -> Json<Health> {
 fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(value)| value)
         .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))
+}
+
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(value)| value)
+        .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))
+}
+
+fn path_id(path: Result<Path<Uuid>, PathRejection>) -> Result<Uuid, ApiError> {
+    path.map(|Path(id)| id)
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "The id in the path must be a UUID"))
 }
 
 #[derive(Deserialize)]
@@ -143,9 +158,9 @@ fn target_account(principal: &Principal, asked: Option<Uuid>) -> Result<Uuid, Ap
 async fn list_users(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Query(query): Query<AccountQuery>,
+    asked: Result<Query<AccountQuery>, QueryRejection>,
 ) -> ApiResult {
-    let account_id = target_account(&principal, query.account_id)?;
+    let account_id = target_account(&principal, query(asked)?.account_id)?;
     let members = state
         .domain
         .accounts()
@@ -195,9 +210,10 @@ async fn update_user(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Caller(principal): Caller,
-    Path(user_id): Path<Uuid>,
+    user_id: Result<Path<Uuid>, PathRejection>,
     input: Result<Json<UserChange>, JsonRejection>,
 ) -> ApiResult {
+    let user_id = path_id(user_id)?;
     let input = body(input)?;
     let accounts = state.domain.accounts();
     let ip = Some(peer.ip());
@@ -220,12 +236,12 @@ async fn update_user(
 async fn audit(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Query(query): Query<AccountQuery>,
+    asked: Result<Query<AccountQuery>, QueryRejection>,
 ) -> ApiResult {
     let entries = state
         .domain
         .accounts()
-        .audit_trail(&principal, query.account_id)
+        .audit_trail(&principal, query(asked)?.account_id)
         .await?;
     Ok(envelope(entries))
 }
