@@ -774,3 +774,33 @@ fn admin_create_refuses_bad_input_clearly() {
         .unwrap();
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not a role"));
 }
+
+#[test]
+fn behind_https_the_cookie_is_secure_and_only_the_public_origin_may_write() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        data_dir.path(),
+        None,
+        &[
+            ("ADMIN_USER", ADMIN_USER),
+            ("ADMIN_PASS", ADMIN_PASS),
+            ("STREAMGATE_PUBLIC_URL", "https://live.example.test"),
+        ],
+    );
+    let url = server.app_url("/api/admin/login");
+    let body = json!({ "password": ADMIN_PASS });
+    // Behind the proxy the Host is internal; only the public origin counts.
+    let direct = post_json(
+        &url,
+        &[("origin", &format!("http://{}", server.app))],
+        body.clone(),
+    );
+    assert_eq!(direct.status, 403);
+    let login = post_json(&url, &[("origin", "https://live.example.test")], body);
+    assert_eq!(login.status, 200, "{}", login.body);
+    let (_, attributes) = login.session_cookie().unwrap();
+    assert!(
+        attributes.to_ascii_lowercase().contains("secure"),
+        "{attributes}"
+    );
+}

@@ -62,7 +62,6 @@ pub struct AuthConfig {
     encoding: EncodingKey,
     decoding: DecodingKey,
     break_glass: Option<BreakGlass>,
-    token_lifetime: Duration,
 }
 
 impl AuthConfig {
@@ -71,18 +70,12 @@ impl AuthConfig {
             encoding: EncodingKey::from_secret(jwt_secret),
             decoding: DecodingKey::from_secret(jwt_secret),
             break_glass,
-            token_lifetime: DASHBOARD_TOKEN_LIFETIME,
         }
     }
 
     /// A throw-away configuration: random secret, no break-glass admin (tests, CLI tasks).
     pub fn ephemeral() -> Self {
         Self::new(secret::random_alphanumeric(48).as_bytes(), None)
-    }
-
-    pub fn with_token_lifetime(mut self, lifetime: Duration) -> Self {
-        self.token_lifetime = lifetime;
-        self
     }
 
     pub fn has_break_glass(&self) -> bool {
@@ -221,7 +214,7 @@ impl<'a> AuthService<'a> {
             iss: JWT_ISSUER.into(),
             aud: JWT_AUDIENCE.into(),
             iat: now,
-            exp: now + self.config.token_lifetime.as_secs() as i64,
+            exp: now + DASHBOARD_TOKEN_LIFETIME.as_secs() as i64,
         };
         jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::{authz::Authorizer, store::Store};
 
 pub use accounts::{member_principal, AccountService};
-pub use auth::{AuthConfig, AuthService, BreakGlass, DASHBOARD_TOKEN_LIFETIME};
+pub use auth::{AuthConfig, AuthService, BreakGlass};
 pub use events::EventService;
 
 /// The domain as the server hands it to its doors: one handle, cheap to clone.

@@ -114,8 +114,7 @@ pub trait Store: Send + Sync + 'static {
     /// The audit trail, newest first: one account's, or with `None` every entry.
     async fn list_audit(&self, account_id: Option<Uuid>) -> Result<Vec<AuditEntry>, StoreError>;
 
-    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
-    /// Stores `value` unless `key` already has one; returns the value that is stored now, so
+    /// Stores the setting `key` = `value` unless `key` already has one; returns the value that is stored now, so
     /// concurrent first starts agree.
     async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError>;
 

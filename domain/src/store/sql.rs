@@ -337,16 +337,6 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn setting(
-                &self,
-                key: &str,
-            ) -> Result<Option<String>, $crate::store::StoreError> {
-                Ok(sqlx::query_scalar($crate::store::sql::SELECT_SETTING)
-                    .bind(key)
-                    .fetch_optional(&self.pool)
-                    .await?)
-            }
-
             async fn setting_or_insert(
                 &self,
                 key: &str,
