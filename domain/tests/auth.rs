@@ -340,7 +340,33 @@ async fn session_rows_expire_and_ids_are_never_overwritten_on_insert(store: Arc<
     assert_eq!(store.load_session("abc", 0).await.unwrap(), None);
 }
 
+async fn audit_entries_of_the_same_millisecond_keep_their_order(store: Arc<dyn Store>) {
+    let at = time::now();
+    let ids: Vec<uuid::Uuid> = (0..5).map(|_| uuid::Uuid::new_v4()).collect();
+    for (n, id) in ids.iter().enumerate() {
+        let entry = streamgate_domain::model::AuditEntry {
+            id: *id,
+            account_id: None,
+            actor: "operator".into(),
+            action: format!("step.{n}"),
+            target: None,
+            ip: None,
+            created_at: at,
+        };
+        store.insert_audit(&entry).await.unwrap();
+    }
+    let listed: Vec<String> = store
+        .list_audit(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect();
+    assert_eq!(listed, ["step.4", "step.3", "step.2", "step.1", "step.0"]);
+}
+
 streamgate_domain::on_both_backends!(
+    audit_entries_of_the_same_millisecond_keep_their_order,
     break_glass_signs_in_with_or_without_a_user_and_is_audited,
     dashboard_tokens_carry_the_user_and_refuse_forgery,
     deactivation_and_password_changes_void_earlier_credentials,

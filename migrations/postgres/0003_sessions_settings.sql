@@ -18,3 +18,7 @@ CREATE TABLE settings (
 -- Credentials issued before this moment (sessions, dashboard JWTs) no longer count: set when a
 -- password changes or a user is deactivated.
 ALTER TABLE users ADD COLUMN credentials_changed_at TIMESTAMPTZ;
+
+-- Insertion order for the audit trail: entries written within the same millisecond (a role
+-- change and a deactivation in one request) still list in the order they happened.
+ALTER TABLE audit_log ADD COLUMN seq BIGSERIAL;

@@ -76,7 +76,7 @@ pub(super) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
 /// With `$1` NULL, every account's entries (and platform-level ones).
 pub(super) const SELECT_AUDIT: &str =
     "SELECT id, account_id, actor, action, target, ip, created_at FROM audit_log \
-    WHERE $1 IS NULL OR account_id = $1 ORDER BY created_at DESC, id";
+    WHERE $1 IS NULL OR account_id = $1 ORDER BY created_at DESC, seq DESC";
 
 pub(super) const SELECT_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
 
