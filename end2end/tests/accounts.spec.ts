@@ -97,6 +97,12 @@ test('an owner changes a member role and deactivates them', async ({ page }) => 
   await ownerRow.getByLabel(`Role of ${owner.email}`).selectOption('viewer');
   await ownerRow.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toHaveText('an account needs at least one active owner');
+  // The next action that succeeds clears the message.
+  await row.getByRole('button', { name: 'Reactivate' }).click();
+  await expect(row).toContainText('Active');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(row).toContainText('Deactivated');
 
   // The change is stored: a reload (server-rendered) shows it.
   await page.reload();

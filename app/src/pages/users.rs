@@ -34,17 +34,11 @@ pub fn UsersPage() -> impl IntoView {
             .and_then(Result::ok)
             .is_some_and(|me| me.may(Permission::UsersWrite))
     };
-    // The latest failure of any action on this page, shown above the table.
-    let action_error = move || {
-        [
-            add.value().get().map(|r| r.map(|_| ())),
-            set_role.value().get().map(|r| r.map(|_| ())),
-            set_active.value().get().map(|r| r.map(|_| ())),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(Result::err)
-    };
+    // The outcome of the latest action on this page: its error stays until another succeeds.
+    let action_error = RwSignal::new(None::<AppError>);
+    report_failures(add.value(), action_error);
+    report_failures(set_role.value(), action_error);
+    report_failures(set_active.value(), action_error);
 
     view! {
         <Title text="Users" />
@@ -56,7 +50,7 @@ pub fn UsersPage() -> impl IntoView {
                 {move || users.get().map(|result| match result {
                     Ok(view) => view! {
                         <AccountPicker view=view.clone() />
-                        {move || action_error().map(|err| view! {
+                        {move || action_error.get().map(|err| view! {
                             <p class="error" role="alert">{err.to_string()}</p>
                         })}
                         <MemberTable
@@ -79,6 +73,19 @@ pub fn UsersPage() -> impl IntoView {
             </Transition>
         </main>
     }
+}
+
+fn report_failures<T>(
+    outcome: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    action_error: RwSignal<Option<AppError>>,
+) where
+    T: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(result) = outcome.get() {
+            action_error.set(result.err());
+        }
+    });
 }
 
 /// For the superadmin, who sees every account: which one the page shows.
