@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use streamgate_domain::{
-    authz::Authorizer,
-    model::{time, CredentialKind, NewEvent, Principal, Role},
-    service::Domain,
+    authz::{Authorizer, EnforcementMode},
+    model::{time, CredentialKind, NewEvent, Permission, Principal, Role},
+    service::{member_principal, Domain},
     store::Store,
     DomainError,
 };
@@ -24,14 +24,36 @@ fn new_event(title: &str, starts_in_hours: i64) -> NewEvent {
     }
 }
 
-async fn created_event_reads_back_unchanged(store: Arc<dyn Store>) {
-    let domain = Domain::new(store, Authorizer::default());
-    let created = domain
-        .events()
-        .create(new_event("Annual Conference", 2))
+const PASSWORD: &str = "correct horse battery";
+
+/// A new account; its owner acting through the session cookie.
+async fn account_owner(domain: &Domain, email: &str) -> Principal {
+    let (_, owner) = domain
+        .accounts()
+        .create_account_with_owner("Acme", email, PASSWORD)
         .await
         .unwrap();
-    let read = domain.events().get(created.id).await.unwrap();
+    member_principal(&owner, CredentialKind::Session)
+}
+
+fn account_of(principal: &Principal) -> uuid::Uuid {
+    principal.account_id().unwrap()
+}
+
+async fn created_event_reads_back_unchanged(store: Arc<dyn Store>) {
+    let domain = Domain::new(store, Authorizer::default());
+    let owner = account_owner(&domain, "owner@acme.test").await;
+    let created = domain
+        .events()
+        .create(
+            &owner,
+            account_of(&owner),
+            new_event("Annual Conference", 2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.account_id, Some(account_of(&owner)));
+    let read = domain.events().get(&owner, created.id).await.unwrap();
     assert_eq!(read, created);
     assert_eq!(read.access_window_hours, 72);
     assert_eq!(
@@ -41,39 +63,128 @@ async fn created_event_reads_back_unchanged(store: Arc<dyn Store>) {
     assert_eq!(read.poster_url, None);
 }
 
-async fn list_orders_events_by_start(store: Arc<dyn Store>) {
+async fn list_orders_events_by_start_within_the_account(store: Arc<dyn Store>) {
     let domain = Domain::new(store, Authorizer::default());
+    let owner = account_owner(&domain, "owner@acme.test").await;
+    let other = account_owner(&domain, "owner@other.test").await;
     assert!(domain.events().list_all().await.unwrap().is_empty());
     for (title, hours) in [("later", 30), ("earliest", -5), ("middle", 3)] {
         domain
             .events()
-            .create(new_event(title, hours))
+            .create(&owner, account_of(&owner), new_event(title, hours))
             .await
             .unwrap();
     }
+    let foreign = domain
+        .events()
+        .create(&other, account_of(&other), new_event("someone else's", 1))
+        .await
+        .unwrap();
     let titles: Vec<String> = domain
         .events()
-        .list_all()
+        .list(&owner)
         .await
         .unwrap()
         .into_iter()
         .map(|e| e.title)
         .collect();
     assert_eq!(titles, ["earliest", "middle", "later"]);
+    assert_eq!(domain.events().list_all().await.unwrap().len(), 4);
 
-    // Members list through the permission check; every role holds events:read.
+    // The other account's event is invisible, and cannot be created into, whatever the mode.
+    let off = Domain::new(
+        domain.store().clone(),
+        Authorizer::new(EnforcementMode::Off),
+    );
+    let err = off.events().get(&owner, foreign.id).await.unwrap_err();
+    assert!(
+        matches!(err, DomainError::NotFound { what: "Event" }),
+        "{err:?}"
+    );
+    let err = off
+        .events()
+        .create(&owner, account_of(&other), new_event("intrusion", 1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::NotFound { what: "Account" }),
+        "{err:?}"
+    );
+
+    // Viewers read but do not write.
     let viewer = Principal::Member {
         user_id: uuid::Uuid::new_v4(),
-        account_id: uuid::Uuid::new_v4(),
+        account_id: account_of(&owner),
         role: Role::Viewer,
         via: CredentialKind::Session,
     };
     assert_eq!(domain.events().list(&viewer).await.unwrap().len(), 3);
+    let err = domain
+        .events()
+        .create(&viewer, account_of(&owner), new_event("nope", 1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Forbidden {
+                permission: Permission::EventsWrite
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+fn assert_refused_for_account(err: &DomainError) {
+    assert!(
+        matches!(
+            err,
+            DomainError::Validation {
+                field: "accountId",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+async fn the_operator_creates_events_in_the_only_account(store: Arc<dyn Store>) {
+    let domain = Domain::new(store, Authorizer::default());
+    let err = domain
+        .events()
+        .create_as_operator(None, new_event("too early", 1))
+        .await
+        .unwrap_err();
+    assert_refused_for_account(&err);
+    let owner = account_owner(&domain, "owner@acme.test").await;
+    let event = domain
+        .events()
+        .create_as_operator(None, new_event("keynote", 1))
+        .await
+        .unwrap();
+    assert_eq!(event.account_id, Some(account_of(&owner)));
+    account_owner(&domain, "owner@other.test").await;
+    let err = domain
+        .events()
+        .create_as_operator(None, new_event("which one?", 1))
+        .await
+        .unwrap_err();
+    assert_refused_for_account(&err);
+    domain
+        .events()
+        .create_as_operator(Some(account_of(&owner)), new_event("named", 1))
+        .await
+        .unwrap();
 }
 
 async fn unknown_event_is_not_found(store: Arc<dyn Store>) {
     let domain = Domain::new(store, Authorizer::default());
-    let err = domain.events().get(uuid::Uuid::new_v4()).await.unwrap_err();
+    let owner = account_owner(&domain, "owner@acme.test").await;
+    let err = domain
+        .events()
+        .get(&owner, uuid::Uuid::new_v4())
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, DomainError::NotFound { what: "Event" }),
         "{err:?}"
@@ -82,9 +193,14 @@ async fn unknown_event_is_not_found(store: Arc<dyn Store>) {
 
 async fn invalid_event_is_refused_and_nothing_is_written(store: Arc<dyn Store>) {
     let domain = Domain::new(store, Authorizer::default());
+    let owner = account_owner(&domain, "owner@acme.test").await;
     let mut input = new_event("Backwards", 1);
     input.ends_at = input.starts_at - Duration::minutes(1);
-    let err = domain.events().create(input).await.unwrap_err();
+    let err = domain
+        .events()
+        .create(&owner, account_of(&owner), input)
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -100,16 +216,23 @@ async fn invalid_event_is_refused_and_nothing_is_written(store: Arc<dyn Store>) 
 
 async fn migrating_twice_is_harmless(store: Arc<dyn Store>) {
     store.migrate().await.unwrap();
-    Domain::new(store, Authorizer::default())
+    let domain = Domain::new(store, Authorizer::default());
+    let owner = account_owner(&domain, "owner@acme.test").await;
+    domain
         .events()
-        .create(new_event("After re-migration", 1))
+        .create(
+            &owner,
+            account_of(&owner),
+            new_event("After re-migration", 1),
+        )
         .await
         .unwrap();
 }
 
 streamgate_domain::on_both_backends!(
     created_event_reads_back_unchanged,
-    list_orders_events_by_start,
+    list_orders_events_by_start_within_the_account,
+    the_operator_creates_events_in_the_only_account,
     unknown_event_is_not_found,
     invalid_event_is_refused_and_nothing_is_written,
     migrating_twice_is_harmless,

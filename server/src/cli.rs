@@ -158,6 +158,9 @@ pub enum EventCommand {
     Create {
         #[command(flatten)]
         database: DatabaseArgs,
+        /// The organizer account that owns the event [default: the only account].
+        #[arg(long)]
+        account_id: Option<Uuid>,
         #[command(flatten)]
         event: EventArgs,
     },

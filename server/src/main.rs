@@ -79,9 +79,16 @@ pub async fn open_domain(
 
 async fn run_event_command(command: EventCommand) -> Result<(), StartupError> {
     let output = match command {
-        EventCommand::Create { database, event } => {
+        EventCommand::Create {
+            database,
+            account_id,
+            event,
+        } => {
             let domain = open_domain(&database, Authorizer::default()).await?;
-            let created = domain.events().create(NewEvent::from(event)).await;
+            let created = domain
+                .events()
+                .create_as_operator(account_id, NewEvent::from(event))
+                .await;
             domain.store().close().await;
             to_json(&created?)
         }

@@ -78,8 +78,20 @@ fn serves_pages_apis_and_health_then_stops_on_sigterm(database_url: Option<&str>
     assert!(admin.contains("No events yet."), "{admin}");
 
     // An event written by another process is visible through the page and the server function.
+    // Events belong to an account: the operator creates the first one, with its owner.
+    let mut admin_create = streamgate(data_dir.path(), database_url);
+    admin_create.args([
+        "admin",
+        "create",
+        "--email",
+        "owner@acme.test",
+        "--password",
+        "owner password",
+    ]);
+    let owner = run_json(admin_create);
     let created = create_event(data_dir.path(), database_url, "Annual Conference 2030");
     assert_eq!(created["startsAt"], "2030-03-15T09:00:00.000Z");
+    assert_eq!(created["accountId"], owner["accountId"]);
     let admin = get(&server.app_url("/admin"), &cookie).body;
     assert!(admin.contains("Annual Conference 2030"), "{admin}");
     let listed = request(

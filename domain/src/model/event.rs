@@ -15,6 +15,8 @@ pub const DEFAULT_ACCESS_WINDOW_HOURS: i32 = 48;
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub id: Uuid,
+    /// The organizer's account; `None` only for events made before accounts existed.
+    pub account_id: Option<Uuid>,
     pub title: String,
     pub description: Option<String>,
     /// Upstream HLS origin for this event, when it is not encoded locally.
@@ -62,6 +64,7 @@ mod tests {
         let at = crate::model::time::parse("2025-03-15T09:00:00Z").unwrap();
         let event = Event {
             id: Uuid::nil(),
+            account_id: Some(Uuid::nil()),
             title: "Annual Conference 2025".into(),
             description: None,
             stream_url: None,
@@ -79,5 +82,6 @@ mod tests {
         assert_eq!(json["accessWindowHours"], 48);
         assert_eq!(json["isArchived"], false);
         assert!(json.get("streamUrl").unwrap().is_null());
+        assert_eq!(json["accountId"], "00000000-0000-0000-0000-000000000000");
     }
 }

@@ -71,35 +71,20 @@ impl<'a> AccountService<'a> {
         new_account_name: &str,
         input: NewMember,
     ) -> Result<Member, DomainError> {
-        let account_id = match account_id {
-            Some(id) => {
-                self.store
-                    .find_account(id)
-                    .await?
-                    .ok_or(DomainError::NotFound { what: "Account" })?
-                    .id
+        let account_id = match operator_account(self.store, account_id).await? {
+            Some(account) => account.id,
+            None if input.role == Role::Owner => {
+                let (_, owner) = self
+                    .create_account_with_owner(new_account_name, &input.email, &input.password)
+                    .await?;
+                return Ok(owner);
             }
-            None => match self.store.list_accounts().await?.as_slice() {
-                [] if input.role == Role::Owner => {
-                    let (_, owner) = self
-                        .create_account_with_owner(new_account_name, &input.email, &input.password)
-                        .await?;
-                    return Ok(owner);
-                }
-                [] => {
-                    return Err(DomainError::validation(
-                        "role",
-                        "the first user of a new account must be its owner",
-                    ))
-                }
-                [only] => only.id,
-                _ => {
-                    return Err(DomainError::validation(
-                        "accountId",
-                        "several accounts exist: name one with --account-id",
-                    ))
-                }
-            },
+            None => {
+                return Err(DomainError::validation(
+                    "role",
+                    "the first user of a new account must be its owner",
+                ))
+            }
         };
         let user = new_user_record(account_id, &input.email, &input.password, input.role).await?;
         self.store
@@ -407,6 +392,28 @@ impl<'a> AccountService<'a> {
             created_at: time::now(),
         };
         Ok(self.store.insert_audit(&entry).await?)
+    }
+}
+
+/// The account an operator's command acts on: `account_id` if given (it must exist), else the
+/// only account; `None` when there is no account yet; an error when several exist.
+pub(super) async fn operator_account(
+    store: &dyn Store,
+    account_id: Option<Uuid>,
+) -> Result<Option<Account>, DomainError> {
+    if let Some(id) = account_id {
+        return match store.find_account(id).await? {
+            Some(account) => Ok(Some(account)),
+            None => Err(DomainError::NotFound { what: "Account" }),
+        };
+    }
+    let mut accounts = store.list_accounts().await?;
+    match accounts.len() {
+        0 | 1 => Ok(accounts.pop()),
+        _ => Err(DomainError::validation(
+            "accountId",
+            "several accounts exist: name one with --account-id",
+        )),
     }
 }
 

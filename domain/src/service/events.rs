@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+use super::accounts::operator_account;
 use crate::{
     authz::Authorizer,
     model::{time, Event, NewEvent, Permission, Principal, DEFAULT_ACCESS_WINDOW_HOURS},
@@ -23,30 +24,68 @@ impl<'a> EventService<'a> {
         Self { store, authz }
     }
 
-    pub async fn create(&self, input: NewEvent) -> Result<Event, DomainError> {
-        let event = validate_new_event(input)?;
+    /// A new event in `account_id`. Needs `events:write` in that account.
+    pub async fn create(
+        &self,
+        principal: &Principal,
+        account_id: Uuid,
+        input: NewEvent,
+    ) -> Result<Event, DomainError> {
+        self.authz.require(principal, Permission::EventsWrite)?;
+        self.authz.scope(principal, account_id, "Account")?;
+        self.insert(account_id, input).await
+    }
+
+    /// The operator's `event create`: in `account_id`, or in the only account.
+    pub async fn create_as_operator(
+        &self,
+        account_id: Option<Uuid>,
+        input: NewEvent,
+    ) -> Result<Event, DomainError> {
+        let account = operator_account(self.store, account_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::validation(
+                    "accountId",
+                    "there is no account yet: create one with `streamgate admin create`",
+                )
+            })?;
+        self.insert(account.id, input).await
+    }
+
+    async fn insert(&self, account_id: Uuid, input: NewEvent) -> Result<Event, DomainError> {
+        let event = Event {
+            account_id: Some(account_id),
+            ..validate_new_event(input)?
+        };
         self.store.insert_event(&event).await?;
         tracing::info!(event_id = %event.id, title = %event.title, "event created");
         Ok(event)
     }
 
-    pub async fn get(&self, id: Uuid) -> Result<Event, DomainError> {
-        self.store
-            .find_event(id)
-            .await?
-            .ok_or(DomainError::NotFound { what: "Event" })
+    /// One event. Needs `events:read`; another account's event is not found.
+    pub async fn get(&self, principal: &Principal, id: Uuid) -> Result<Event, DomainError> {
+        const NOT_FOUND: DomainError = DomainError::NotFound { what: "Event" };
+        self.authz.require(principal, Permission::EventsRead)?;
+        let event = self.store.find_event(id).await?.ok_or(NOT_FOUND)?;
+        match event.account_id {
+            Some(owner) => self.authz.scope(principal, owner, "Event")?,
+            // Events without an account are the superadmin's alone.
+            None if principal.account_id().is_some() => return Err(NOT_FOUND),
+            None => {}
+        }
+        Ok(event)
     }
 
     /// Every event: the operator's view (command line).
     pub async fn list_all(&self) -> Result<Vec<Event>, DomainError> {
-        Ok(self.store.list_events().await?)
+        Ok(self.store.list_events(None).await?)
     }
 
-    /// The events `principal` may see. Needs `events:read`. (Events are not yet owned by an
-    /// account; scoping them arrives with the organizer event APIs.)
+    /// The caller's account's events (the superadmin's: every event). Needs `events:read`.
     pub async fn list(&self, principal: &Principal) -> Result<Vec<Event>, DomainError> {
         self.authz.require(principal, Permission::EventsRead)?;
-        self.list_all().await
+        Ok(self.store.list_events(principal.account_id()).await?)
     }
 }
 
@@ -90,6 +129,7 @@ fn validate_new_event(input: NewEvent) -> Result<Event, DomainError> {
     let now = time::now();
     Ok(Event {
         id: Uuid::new_v4(),
+        account_id: None,
         title: title.to_owned(),
         description,
         stream_url,

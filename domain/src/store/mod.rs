@@ -71,8 +71,8 @@ pub trait Store: Send + Sync + 'static {
 
     async fn insert_event(&self, event: &Event) -> Result<(), StoreError>;
     async fn find_event(&self, id: Uuid) -> Result<Option<Event>, StoreError>;
-    /// All events, the soonest start first.
-    async fn list_events(&self) -> Result<Vec<Event>, StoreError>;
+    /// One account's events (every event with `None`), the soonest start first.
+    async fn list_events(&self, account_id: Option<Uuid>) -> Result<Vec<Event>, StoreError>;
 
     /// A new account and its first user, in one transaction.
     async fn insert_account_with_user(

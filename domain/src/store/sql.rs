@@ -4,18 +4,22 @@
 
 pub(super) const INSERT_EVENT: &str = "INSERT INTO events \
     (id, title, description, stream_url, poster_url, starts_at, ends_at, access_window_hours, \
-     is_active, is_archived, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     is_active, is_archived, created_at, updated_at, account_id) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
-const EVENT_COLUMNS: &str = "id, title, description, stream_url, poster_url, starts_at, ends_at, \
-    access_window_hours, is_active, is_archived, created_at, updated_at";
+const EVENT_COLUMNS: &str = "id, account_id, title, description, stream_url, poster_url, \
+    starts_at, ends_at, access_window_hours, is_active, is_archived, created_at, updated_at";
 
 pub(super) fn select_event_by_id() -> String {
     format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1")
 }
 
+/// With `$1` NULL, every account's events.
 pub(super) fn select_events() -> String {
-    format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY starts_at, id")
+    format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE $1 IS NULL OR account_id = $1 \
+         ORDER BY starts_at, id"
+    )
 }
 
 pub(super) const INSERT_ACCOUNT: &str =
@@ -157,6 +161,7 @@ macro_rules! impl_store {
                     .bind(event.is_archived)
                     .bind(event.created_at)
                     .bind(event.updated_at)
+                    .bind(event.account_id)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
@@ -174,8 +179,10 @@ macro_rules! impl_store {
 
             async fn list_events(
                 &self,
+                account_id: Option<uuid::Uuid>,
             ) -> Result<Vec<$crate::model::Event>, $crate::store::StoreError> {
                 Ok(sqlx::query_as(&$crate::store::sql::select_events())
+                    .bind(account_id)
                     .fetch_all(&self.pool)
                     .await?)
             }
