@@ -43,7 +43,7 @@ async fn add(domain: &Domain, by: &Member, email: &str, role: Role) -> Result<Me
     let input = new_member(email, role);
     domain
         .accounts()
-        .add_member(&session(by), by.account_id, input, ip())
+        .add_member(&session(by), Some(by.account_id), input, ip())
         .await
 }
 
@@ -120,7 +120,7 @@ async fn a_taken_email_is_a_conflict_and_leaves_nothing_behind(store: Arc<dyn St
     assert_eq!(
         domain
             .accounts()
-            .members(&session(&owner), account.id)
+            .members(&session(&owner), Some(account.id))
             .await
             .unwrap(),
         [owner]
@@ -165,7 +165,7 @@ async fn owners_and_administrators_add_members_and_editors_are_refused(store: Ar
         "{err:?}"
     );
     let err = accounts
-        .members(&session(&editor), account.id)
+        .members(&session(&editor), Some(account.id))
         .await
         .unwrap_err();
     assert!(
@@ -179,7 +179,7 @@ async fn owners_and_administrators_add_members_and_editors_are_refused(store: Ar
     );
 
     let emails: Vec<String> = accounts
-        .members(&session(&owner), account.id)
+        .members(&session(&owner), Some(account.id))
         .await
         .unwrap()
         .into_iter()
@@ -215,7 +215,7 @@ async fn log_mode_lets_a_missing_permission_through(store: Arc<dyn Store>) {
     assert_eq!(
         domain
             .accounts()
-            .members(&session(&viewer), account.id)
+            .members(&session(&viewer), Some(account.id))
             .await
             .unwrap()
             .len(),
@@ -236,7 +236,7 @@ async fn one_account_never_sees_or_changes_another_whatever_the_mode(store: Arc<
 
         let err = domain
             .accounts()
-            .members(&session(&owner_a), b.id)
+            .members(&session(&owner_a), Some(b.id))
             .await
             .unwrap_err();
         assert!(
@@ -246,7 +246,7 @@ async fn one_account_never_sees_or_changes_another_whatever_the_mode(store: Arc<
         let intruder = new_member(&format!("intruder-{suffix}@a.test"), Role::Owner);
         let err = domain
             .accounts()
-            .add_member(&session(&owner_a), b.id, intruder, None)
+            .add_member(&session(&owner_a), Some(b.id), intruder, None)
             .await
             .unwrap_err();
         assert!(
@@ -266,7 +266,7 @@ async fn one_account_never_sees_or_changes_another_whatever_the_mode(store: Arc<
         assert_eq!(
             domain
                 .accounts()
-                .members(&session(&owner_b), b.id)
+                .members(&session(&owner_b), Some(b.id))
                 .await
                 .unwrap(),
             [owner_b]
@@ -274,7 +274,7 @@ async fn one_account_never_sees_or_changes_another_whatever_the_mode(store: Arc<
         assert_eq!(
             domain
                 .accounts()
-                .members(&session(&owner_a), a.id)
+                .members(&session(&owner_a), Some(a.id))
                 .await
                 .unwrap(),
             [owner_a]
@@ -292,13 +292,38 @@ async fn the_superadmin_manages_any_account(store: Arc<dyn Store>) {
         .accounts()
         .add_member(
             &superadmin,
-            account.id,
+            Some(account.id),
             new_member("second-owner@acme.test", Role::Owner),
             None,
         )
         .await
         .unwrap();
     assert_eq!((added.account_id, added.role), (account.id, Role::Owner));
+    // Outside every account, the superadmin has to say which one.
+    let err = domain
+        .accounts()
+        .members(&superadmin, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Validation {
+                field: "accountId",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        domain
+            .accounts()
+            .members(&superadmin, Some(account.id))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     let trail = domain
         .accounts()
         .audit_trail(&superadmin, Some(account.id))
@@ -449,11 +474,19 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
     );
     assert_eq!(
         accounts
-            .members(&session(&owner), account.id)
+            .members(&session(&owner), Some(account.id))
             .await
             .unwrap()
             .len(),
         3
+    );
+    // Without naming an account, a member gets their own.
+    assert_eq!(
+        accounts.members(&session(&owner), None).await.unwrap(),
+        accounts
+            .members(&session(&owner), Some(account.id))
+            .await
+            .unwrap()
     );
 }
 

@@ -211,7 +211,7 @@ async fn deactivation_and_password_changes_void_earlier_credentials(store: Arc<d
         .accounts()
         .add_member(
             &owner_principal,
-            owner.account_id,
+            Some(owner.account_id),
             NewMember {
                 email: "editor@acme.test".into(),
                 password: PASSWORD.into(),

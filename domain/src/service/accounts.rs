@@ -136,17 +136,36 @@ impl<'a> AccountService<'a> {
         }
     }
 
-    /// Adds a user to `account_id`. Needs `users:write`; only owners (and the superadmin) may
-    /// make someone an owner.
+    /// The account a request acts on: the one `asked` for (a member may only name their own;
+    /// another answers "not found"), else the member's own. The superadmin, outside every
+    /// account, must name one.
+    pub fn acting_account(
+        &self,
+        principal: &Principal,
+        asked: Option<Uuid>,
+    ) -> Result<Uuid, DomainError> {
+        match asked {
+            Some(asked) => {
+                self.authz.scope(principal, asked, "Account")?;
+                Ok(asked)
+            }
+            None => principal.account_id().ok_or_else(|| {
+                DomainError::validation("accountId", "accountId is required for the superadmin")
+            }),
+        }
+    }
+
+    /// Adds a user to the acting account (see [`Self::acting_account`]). Needs `users:write`;
+    /// only owners (and the superadmin) may make someone an owner.
     pub async fn add_member(
         &self,
         principal: &Principal,
-        account_id: Uuid,
+        account_id: Option<Uuid>,
         input: NewMember,
         ip: Option<IpAddr>,
     ) -> Result<Member, DomainError> {
         self.authz.require(principal, Permission::UsersWrite)?;
-        self.authz.scope(principal, account_id, "Account")?;
+        let account_id = self.acting_account(principal, account_id)?;
         if input.role == Role::Owner && !acts_as_owner(principal) {
             return Err(DomainError::validation(
                 "role",
@@ -170,14 +189,14 @@ impl<'a> AccountService<'a> {
         Ok(user.member)
     }
 
-    /// The members of `account_id`. Needs `users:read`.
+    /// The members of the acting account (see [`Self::acting_account`]). Needs `users:read`.
     pub async fn members(
         &self,
         principal: &Principal,
-        account_id: Uuid,
+        account_id: Option<Uuid>,
     ) -> Result<Vec<Member>, DomainError> {
         self.authz.require(principal, Permission::UsersRead)?;
-        self.authz.scope(principal, account_id, "Account")?;
+        let account_id = self.acting_account(principal, account_id)?;
         Ok(self.store.list_members(account_id).await?)
     }
 
@@ -322,13 +341,9 @@ impl<'a> AccountService<'a> {
         account_id: Option<Uuid>,
     ) -> Result<Vec<AuditEntry>, DomainError> {
         self.authz.require(principal, Permission::AuditRead)?;
-        let account_id = match (principal.account_id(), account_id) {
-            (Some(own), Some(asked)) => {
-                self.authz.scope(principal, asked, "Account")?;
-                Some(own)
-            }
-            (Some(own), None) => Some(own),
-            (None, asked) => asked,
+        let account_id = match (principal, account_id) {
+            (Principal::Superadmin { .. }, None) => None,
+            (_, asked) => Some(self.acting_account(principal, asked)?),
         };
         Ok(self.store.list_audit(account_id).await?)
     }

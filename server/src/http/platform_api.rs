@@ -13,7 +13,7 @@ use axum::{
     Json, Router,
 };
 use serde::{Deserialize, Serialize};
-use streamgate_domain::model::{NewMember, Principal, Role};
+use streamgate_domain::model::{NewMember, Role};
 use uuid::Uuid;
 
 use super::{
@@ -141,18 +141,8 @@ async fn change_password(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct AccountQuery {
-    /// The superadmin names the account; members always get their own.
+    /// The superadmin names the account; members get their own (naming another is a 404).
     account_id: Option<Uuid>,
-}
-
-/// The account a request acts on: the member's own, or the one the superadmin names.
-fn target_account(principal: &Principal, asked: Option<Uuid>) -> Result<Uuid, ApiError> {
-    asked.or(principal.account_id()).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "accountId is required for the superadmin",
-        )
-    })
 }
 
 async fn list_users(
@@ -160,7 +150,7 @@ async fn list_users(
     Caller(principal): Caller,
     asked: Result<Query<AccountQuery>, QueryRejection>,
 ) -> ApiResult {
-    let account_id = target_account(&principal, query(asked)?.account_id)?;
+    let account_id = query(asked)?.account_id;
     let members = state
         .domain
         .accounts()
@@ -185,7 +175,7 @@ async fn add_user(
     input: Result<Json<NewUser>, JsonRejection>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let input = body(input)?;
-    let account_id = target_account(&principal, input.account_id)?;
+    let account_id = input.account_id;
     let member = NewMember {
         email: input.email,
         password: input.password,
