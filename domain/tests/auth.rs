@@ -8,7 +8,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use streamgate_domain::{
     authz::{Authorizer, EnforcementMode},
     model::{time, CredentialKind, NewMember, Principal, Role, Subject},
-    service::{AuthConfig, BreakGlass, Domain},
+    service::{AuthConfig, BreakGlass, Domain, FIRST_OWNER_EMAIL},
     store::{SessionRow, Store},
     DomainError,
 };
@@ -365,7 +365,47 @@ async fn audit_entries_of_the_same_millisecond_keep_their_order(store: Arc<dyn S
     assert_eq!(listed, ["step.4", "step.3", "step.2", "step.1", "step.0"]);
 }
 
+async fn the_first_owner_exists_only_when_nobody_could_sign_in(store: Arc<dyn Store>) {
+    // With the break-glass admin configured there is a way in already.
+    let with_admin = domain(store.clone());
+    assert_eq!(
+        with_admin
+            .auth()
+            .create_first_owner_if_nobody_can_sign_in()
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.count_users().await.unwrap(), 0);
+
+    let plain = Domain::new(store.clone(), Authorizer::default());
+    let password = plain
+        .auth()
+        .create_first_owner_if_nobody_can_sign_in()
+        .await
+        .unwrap()
+        .expect("a first owner");
+    assert_eq!(password.len(), 20);
+    let subject = plain
+        .auth()
+        .sign_in(Some(FIRST_OWNER_EMAIL), &password, None)
+        .await
+        .unwrap();
+    assert!(matches!(subject, Subject::User { .. }));
+    // Once someone exists, nothing more is created.
+    assert_eq!(
+        plain
+            .auth()
+            .create_first_owner_if_nobody_can_sign_in()
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.count_users().await.unwrap(), 1);
+}
+
 streamgate_domain::on_both_backends!(
+    the_first_owner_exists_only_when_nobody_could_sign_in,
     audit_entries_of_the_same_millisecond_keep_their_order,
     break_glass_signs_in_with_or_without_a_user_and_is_audited,
     dashboard_tokens_carry_the_user_and_refuse_forgery,

@@ -5,8 +5,7 @@ use std::{future::IntoFuture, net::SocketAddr, sync::Arc, time::Duration, time::
 use streamgate_domain::{
     authz::Authorizer,
     model::time,
-    service::{secret, AuthConfig, BreakGlass, Domain},
-    DomainError,
+    service::{AuthConfig, BreakGlass, Domain, FIRST_OWNER_EMAIL},
 };
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -19,9 +18,6 @@ use crate::{
     StartupError,
 };
 
-/// Who the first start creates when nobody can sign in otherwise.
-const FIRST_OWNER_EMAIL: &str = "owner@streamgate.local";
-const FIRST_ACCOUNT_NAME: &str = "StreamGate";
 /// How often expired sessions and idle rate-limit entries are swept.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(10 * 60);
 
@@ -95,31 +91,22 @@ async fn with_dashboard_auth(domain: Domain, args: &AuthArgs) -> Result<Domain, 
     Ok(domain.with_auth(AuthConfig::new(&secret, break_glass)))
 }
 
-/// A new installation without ADMIN_USER/ADMIN_PASS would have no way in: create an owner
-/// with a random password and print it once.
+/// On a new installation without ADMIN_USER/ADMIN_PASS, the domain creates an owner; its
+/// password is shown once, here.
 async fn create_first_owner_if_nobody_can_sign_in(domain: &Domain) -> Result<(), StartupError> {
-    if domain.auth().has_break_glass() || domain.store().count_users().await? > 0 {
-        return Ok(());
-    }
-    let password = secret::random_alphanumeric(20);
-    match domain
-        .accounts()
-        .create_account_with_owner(FIRST_ACCOUNT_NAME, FIRST_OWNER_EMAIL, &password)
-        .await
+    if let Some(password) = domain
+        .auth()
+        .create_first_owner_if_nobody_can_sign_in()
+        .await?
     {
-        Ok(_) => {
-            tracing::warn!(
-                email = FIRST_OWNER_EMAIL,
-                %password,
-                "first start: created the owner account; sign in at /admin/login and change this \
-                 password (it is not shown again)"
-            );
-            Ok(())
-        }
-        // Another instance sharing the database got there first.
-        Err(DomainError::Conflict { .. }) => Ok(()),
-        Err(other) => Err(other.into()),
+        tracing::warn!(
+            email = FIRST_OWNER_EMAIL,
+            %password,
+            "first start: created the owner account; sign in at /admin/login and change this \
+             password (it is not shown again)"
+        );
     }
+    Ok(())
 }
 
 /// Removes expired sessions and forgets idle rate-limit entries until shutdown.

@@ -22,6 +22,9 @@ const JWT_ISSUER: &str = "streamgate";
 const JWT_AUDIENCE: &str = "streamgate-dashboard";
 /// Seed 001: dashboard JWTs live about 12 hours.
 pub const DASHBOARD_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+/// Who the first start creates when nobody can sign in otherwise.
+pub const FIRST_OWNER_EMAIL: &str = "owner@streamgate.local";
+const FIRST_ACCOUNT_NAME: &str = "StreamGate";
 /// Shorter secrets are refused: HS256 is only as strong as its key.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
@@ -78,7 +81,7 @@ impl AuthConfig {
         Self::new(secret::random_alphanumeric(48).as_bytes(), None)
     }
 
-    pub fn has_break_glass(&self) -> bool {
+    fn has_break_glass(&self) -> bool {
         self.break_glass.is_some()
     }
 
@@ -134,9 +137,26 @@ impl<'a> AuthService<'a> {
         }
     }
 
-    /// Whether ADMIN_USER/ADMIN_PASS are configured.
-    pub fn has_break_glass(&self) -> bool {
-        self.config.has_break_glass()
+    /// A new installation without ADMIN_USER/ADMIN_PASS would have no way in: creates the
+    /// account "StreamGate" with the owner [`FIRST_OWNER_EMAIL`] and a random password, which
+    /// it returns for showing once. `None` when someone can already sign in (or another
+    /// instance sharing the database created the owner first).
+    pub async fn create_first_owner_if_nobody_can_sign_in(
+        &self,
+    ) -> Result<Option<String>, DomainError> {
+        if self.config.has_break_glass() || self.store.count_users().await? > 0 {
+            return Ok(None);
+        }
+        let password = secret::random_alphanumeric(20);
+        match self
+            .accounts
+            .create_account_with_owner(FIRST_ACCOUNT_NAME, FIRST_OWNER_EMAIL, &password)
+            .await
+        {
+            Ok(_) => Ok(Some(password)),
+            Err(DomainError::Conflict { .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 
     /// Signs in with `{email, password}`, or seed 002's `{password}` alone for the break-glass

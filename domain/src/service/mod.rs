@@ -5,14 +5,14 @@ mod accounts;
 mod auth;
 mod events;
 mod password;
-pub mod secret;
+mod secret;
 
 use std::sync::Arc;
 
 use crate::{authz::Authorizer, store::Store};
 
 pub use accounts::{member_principal, AccountService};
-pub use auth::{AuthConfig, AuthService, BreakGlass};
+pub use auth::{AuthConfig, AuthService, BreakGlass, FIRST_OWNER_EMAIL};
 pub use events::EventService;
 
 /// The domain as the server hands it to its doors: one handle, cheap to clone.
