@@ -141,3 +141,12 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Asserts that `result` is an error matching `pattern`, showing the error when it is not.
+#[macro_export]
+macro_rules! assert_refused {
+    ($result:expr, $pattern:pat $(,)?) => {{
+        let err = $result.expect_err("expected a refusal");
+        assert!(matches!(err, $pattern), "{err:?}");
+    }};
+}

@@ -4,6 +4,7 @@
 use std::{net::IpAddr, sync::Arc};
 
 use streamgate_domain::{
+    assert_refused,
     authz::{Authorizer, EnforcementMode},
     model::{Account, CredentialKind, Member, NewMember, Permission, Principal, Role},
     service::{member_principal, Domain},
@@ -70,12 +71,10 @@ async fn owner_signs_in_by_email_in_any_case_and_every_attempt_is_audited(store:
         ("owner@acme.test", "wrong password"),
         ("nobody@acme.test", PASSWORD),
     ] {
-        let err = domain
-            .accounts()
-            .sign_in(email, password, ip())
-            .await
-            .unwrap_err();
-        assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+        assert_refused!(
+            domain.accounts().sign_in(email, password, ip()).await,
+            DomainError::InvalidCredentials
+        );
     }
 
     let trail = domain
@@ -99,23 +98,18 @@ async fn a_taken_email_is_a_conflict_and_leaves_nothing_behind(store: Arc<dyn St
     let (account, owner) = bootstrap(&domain, "Acme", "ada@acme.test").await;
 
     // The account row is written before the user row fails: the transaction must undo it.
-    let err = domain
-        .accounts()
-        .create_account_with_owner("Copycat", "ADA@acme.test", PASSWORD)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::Conflict { field: "email", .. }),
-        "{err:?}"
+    assert_refused!(
+        domain
+            .accounts()
+            .create_account_with_owner("Copycat", "ADA@acme.test", PASSWORD)
+            .await,
+        DomainError::Conflict { field: "email", .. }
     );
     assert_eq!(store.count_accounts().await.unwrap(), 1);
 
-    let err = add(&domain, &owner, "ada@acme.test", Role::Editor)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::Conflict { field: "email", .. }),
-        "{err:?}"
+    assert_refused!(
+        add(&domain, &owner, "ada@acme.test", Role::Editor).await,
+        DomainError::Conflict { field: "email", .. }
     );
     assert_eq!(
         domain
@@ -141,41 +135,25 @@ async fn owners_and_administrators_add_members_and_editors_are_refused(store: Ar
     assert_eq!(editor.role, Role::Editor);
 
     // Administrators cannot mint owners; owners can.
-    let err = add(&domain, &admin, "boss@acme.test", Role::Owner)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::Validation { field: "role", .. }),
-        "{err:?}"
+    assert_refused!(
+        add(&domain, &admin, "boss@acme.test", Role::Owner).await,
+        DomainError::Validation { field: "role", .. }
     );
     add(&domain, &owner, "co-owner@acme.test", Role::Owner)
         .await
         .unwrap();
 
-    let err = add(&domain, &editor, "friend@acme.test", Role::Viewer)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Forbidden {
-                permission: Permission::UsersWrite
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        add(&domain, &editor, "friend@acme.test", Role::Viewer).await,
+        DomainError::Forbidden {
+            permission: Permission::UsersWrite
+        }
     );
-    let err = accounts
-        .members(&session(&editor), Some(account.id))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Forbidden {
-                permission: Permission::UsersRead
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        accounts.members(&session(&editor), Some(account.id)).await,
+        DomainError::Forbidden {
+            permission: Permission::UsersRead
+        }
     );
 
     let emails: Vec<String> = accounts
@@ -300,20 +278,12 @@ async fn the_superadmin_manages_any_account(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!((added.account_id, added.role), (account.id, Role::Owner));
     // Outside every account, the superadmin has to say which one.
-    let err = domain
-        .accounts()
-        .members(&superadmin, None)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Validation {
-                field: "accountId",
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        domain.accounts().members(&superadmin, None).await,
+        DomainError::Validation {
+            field: "accountId",
+            ..
+        }
     );
     assert_eq!(
         domain
@@ -373,71 +343,54 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
         .await
         .unwrap();
     assert_eq!(viewer.role, Role::Viewer);
-    let err = accounts
-        .change_role(&session(&admin), editor.user_id, Role::Owner, ip())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::Validation { field: "role", .. }),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .change_role(&session(&admin), editor.user_id, Role::Owner, ip())
+            .await,
+        DomainError::Validation { field: "role", .. }
     );
-    let err = accounts
-        .change_role(&session(&admin), owner.user_id, Role::Viewer, ip())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::Validation { field: "role", .. }),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .change_role(&session(&admin), owner.user_id, Role::Viewer, ip())
+            .await,
+        DomainError::Validation { field: "role", .. }
     );
     // The only owner cannot step down.
-    let err = accounts
-        .change_role(&session(&owner), owner.user_id, Role::Editor, ip())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::Conflict { field: "role", .. }),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .change_role(&session(&owner), owner.user_id, Role::Editor, ip())
+            .await,
+        DomainError::Conflict { field: "role", .. }
     );
     // An editor-turned-viewer manages nobody.
-    let err = accounts
-        .change_role(&session(&viewer), admin.user_id, Role::Viewer, ip())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Forbidden {
-                permission: Permission::UsersWrite
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .change_role(&session(&viewer), admin.user_id, Role::Viewer, ip())
+            .await,
+        DomainError::Forbidden {
+            permission: Permission::UsersWrite
+        }
     );
 
     // Deactivation: not yourself; the member can no longer sign in; reactivation restores it.
-    let err = accounts
-        .set_active(&session(&admin), admin.user_id, false, ip())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Validation {
-                field: "isActive",
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .set_active(&session(&admin), admin.user_id, false, ip())
+            .await,
+        DomainError::Validation {
+            field: "isActive",
+            ..
+        }
     );
     let deactivated = accounts
         .set_active(&session(&admin), editor.user_id, false, ip())
         .await
         .unwrap();
     assert!(!deactivated.is_active);
-    let err = accounts
-        .sign_in("editor@acme.test", PASSWORD, None)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+    assert_refused!(
+        accounts.sign_in("editor@acme.test", PASSWORD, None).await,
+        DomainError::InvalidCredentials
+    );
     accounts
         .set_active(&session(&owner), editor.user_id, true, ip())
         .await
@@ -497,33 +450,23 @@ async fn members_change_their_own_password_knowing_the_current_one(store: Arc<dy
         .await
         .unwrap();
     let accounts = domain.accounts();
-    let err = accounts
-        .change_own_password(&session(&viewer), "wrong current", "a new password", ip())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Validation {
-                field: "currentPassword",
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .change_own_password(&session(&viewer), "wrong current", "a new password", ip())
+            .await,
+        DomainError::Validation {
+            field: "currentPassword",
+            ..
+        }
     );
-    let err = accounts
-        .change_own_password(&session(&viewer), PASSWORD, "short", ip())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Validation {
-                field: "password",
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .change_own_password(&session(&viewer), PASSWORD, "short", ip())
+            .await,
+        DomainError::Validation {
+            field: "password",
+            ..
+        }
     );
     accounts
         .change_own_password(&session(&viewer), PASSWORD, "a new password", ip())
@@ -544,21 +487,17 @@ async fn members_of_another_account_cannot_be_changed(store: Arc<dyn Store>) {
     let (_, owner_a) = bootstrap(&domain, "A", "owner@a.test").await;
     let (_, owner_b) = bootstrap(&domain, "B", "owner@b.test").await;
     let accounts = domain.accounts();
-    let err = accounts
-        .change_role(&session(&owner_a), owner_b.user_id, Role::Viewer, None)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::NotFound { what: "User" }),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .change_role(&session(&owner_a), owner_b.user_id, Role::Viewer, None)
+            .await,
+        DomainError::NotFound { what: "User" }
     );
-    let err = accounts
-        .set_active(&session(&owner_a), owner_b.user_id, false, None)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::NotFound { what: "User" }),
-        "{err:?}"
+    assert_refused!(
+        accounts
+            .set_active(&session(&owner_a), owner_b.user_id, false, None)
+            .await,
+        DomainError::NotFound { what: "User" }
     );
     let visible = accounts.accounts(&session(&owner_a)).await.unwrap();
     assert_eq!(visible.len(), 1);

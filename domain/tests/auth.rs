@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use streamgate_domain::{
+    assert_refused,
     authz::{Authorizer, EnforcementMode},
     model::{time, CredentialKind, NewMember, Principal, Role, Subject},
     service::{AuthConfig, BreakGlass, Domain, FIRST_OWNER_EMAIL},
@@ -52,8 +53,10 @@ async fn break_glass_signs_in_with_or_without_a_user_and_is_audited(store: Arc<d
         Subject::Superadmin
     );
     for (user, password) in [(None, "nope"), (Some("admin"), "nope")] {
-        let err = auth.sign_in(user, password, None).await.unwrap_err();
-        assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+        assert_refused!(
+            auth.sign_in(user, password, None).await,
+            DomainError::InvalidCredentials
+        );
     }
     let superadmin = auth
         .principal(Subject::Superadmin, 0, CredentialKind::Session)
@@ -86,12 +89,10 @@ async fn break_glass_signs_in_with_or_without_a_user_and_is_audited(store: Arc<d
 
     // Without ADMIN_USER/ADMIN_PASS there is no superadmin, and its old credentials are void.
     let plain = Domain::new(domain.store().clone(), Authorizer::default());
-    let err = plain
-        .auth()
-        .sign_in(None, "break-glass-pass", None)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, DomainError::InvalidCredentials), "{err:?}");
+    assert_refused!(
+        plain.auth().sign_in(None, "break-glass-pass", None).await,
+        DomainError::InvalidCredentials
+    );
     assert!(unauthenticated(
         plain
             .auth()
@@ -282,16 +283,13 @@ async fn the_generated_jwt_secret_is_stored_once_and_reused(store: Arc<dyn Store
             .unwrap(),
         configured.as_bytes()
     );
-    let err = AuthConfig::jwt_secret(store.as_ref(), Some("too short"))
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        err,
+    assert_refused!(
+        AuthConfig::jwt_secret(store.as_ref(), Some("too short")).await,
         DomainError::Validation {
             field: "STREAMGATE_JWT_SECRET",
             ..
         }
-    ));
+    );
 }
 
 async fn session_rows_expire_and_ids_are_never_overwritten_on_insert(store: Arc<dyn Store>) {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use streamgate_domain::{
+    assert_refused,
     authz::{Authorizer, EnforcementMode},
     model::{time, CredentialKind, NewEvent, Permission, Principal, Role},
     service::{member_principal, Domain},
@@ -96,19 +97,15 @@ async fn list_orders_events_by_start_within_the_account(store: Arc<dyn Store>) {
         domain.store().clone(),
         Authorizer::new(EnforcementMode::Off),
     );
-    let err = off.events().get(&owner, foreign.id).await.unwrap_err();
-    assert!(
-        matches!(err, DomainError::NotFound { what: "Event" }),
-        "{err:?}"
+    assert_refused!(
+        off.events().get(&owner, foreign.id).await,
+        DomainError::NotFound { what: "Event" }
     );
-    let err = off
-        .events()
-        .create(&owner, account_of(&other), new_event("intrusion", 1))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::NotFound { what: "Account" }),
-        "{err:?}"
+    assert_refused!(
+        off.events()
+            .create(&owner, account_of(&other), new_event("intrusion", 1))
+            .await,
+        DomainError::NotFound { what: "Account" }
     );
 
     // Viewers read but do not write.
@@ -119,43 +116,29 @@ async fn list_orders_events_by_start_within_the_account(store: Arc<dyn Store>) {
         via: CredentialKind::Session,
     };
     assert_eq!(domain.events().list(&viewer).await.unwrap().len(), 3);
-    let err = domain
-        .events()
-        .create(&viewer, account_of(&owner), new_event("nope", 1))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Forbidden {
-                permission: Permission::EventsWrite
-            }
-        ),
-        "{err:?}"
-    );
-}
-
-fn assert_refused_for_account(err: &DomainError) {
-    assert!(
-        matches!(
-            err,
-            DomainError::Validation {
-                field: "accountId",
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        domain
+            .events()
+            .create(&viewer, account_of(&owner), new_event("nope", 1))
+            .await,
+        DomainError::Forbidden {
+            permission: Permission::EventsWrite
+        }
     );
 }
 
 async fn the_operator_creates_events_in_the_only_account(store: Arc<dyn Store>) {
     let domain = Domain::new(store, Authorizer::default());
-    let err = domain
-        .events()
-        .create_as_operator(None, new_event("too early", 1))
-        .await
-        .unwrap_err();
-    assert_refused_for_account(&err);
+    assert_refused!(
+        domain
+            .events()
+            .create_as_operator(None, new_event("too early", 1))
+            .await,
+        DomainError::Validation {
+            field: "accountId",
+            ..
+        }
+    );
     let owner = account_owner(&domain, "owner@acme.test").await;
     let event = domain
         .events()
@@ -164,12 +147,16 @@ async fn the_operator_creates_events_in_the_only_account(store: Arc<dyn Store>) 
         .unwrap();
     assert_eq!(event.account_id, Some(account_of(&owner)));
     account_owner(&domain, "owner@other.test").await;
-    let err = domain
-        .events()
-        .create_as_operator(None, new_event("which one?", 1))
-        .await
-        .unwrap_err();
-    assert_refused_for_account(&err);
+    assert_refused!(
+        domain
+            .events()
+            .create_as_operator(None, new_event("which one?", 1))
+            .await,
+        DomainError::Validation {
+            field: "accountId",
+            ..
+        }
+    );
     domain
         .events()
         .create_as_operator(Some(account_of(&owner)), new_event("named", 1))
@@ -180,14 +167,9 @@ async fn the_operator_creates_events_in_the_only_account(store: Arc<dyn Store>) 
 async fn unknown_event_is_not_found(store: Arc<dyn Store>) {
     let domain = Domain::new(store, Authorizer::default());
     let owner = account_owner(&domain, "owner@acme.test").await;
-    let err = domain
-        .events()
-        .get(&owner, uuid::Uuid::new_v4())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DomainError::NotFound { what: "Event" }),
-        "{err:?}"
+    assert_refused!(
+        domain.events().get(&owner, uuid::Uuid::new_v4()).await,
+        DomainError::NotFound { what: "Event" }
     );
 }
 
@@ -196,20 +178,15 @@ async fn invalid_event_is_refused_and_nothing_is_written(store: Arc<dyn Store>) 
     let owner = account_owner(&domain, "owner@acme.test").await;
     let mut input = new_event("Backwards", 1);
     input.ends_at = input.starts_at - Duration::minutes(1);
-    let err = domain
-        .events()
-        .create(&owner, account_of(&owner), input)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DomainError::Validation {
-                field: "endsAt",
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_refused!(
+        domain
+            .events()
+            .create(&owner, account_of(&owner), input)
+            .await,
+        DomainError::Validation {
+            field: "endsAt",
+            ..
+        }
     );
     assert!(domain.events().list_all().await.unwrap().is_empty());
 }
