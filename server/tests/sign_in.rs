@@ -45,6 +45,24 @@ fn v1_token(server: &Server, email: &str, password: &str) -> String {
     body["data"]["token"].as_str().unwrap().to_owned()
 }
 
+/// `GET /api/v1/auth/me` with a dashboard JWT.
+fn me_with_token(server: &Server, token: &str) -> Value {
+    let bearer = format!("Bearer {token}");
+    get(
+        &server.app_url("/api/v1/auth/me"),
+        &[("authorization", &bearer)],
+    )
+    .json()
+}
+
+/// Whether the server logged creating a first owner.
+fn logged_first_start(server: &Server) -> bool {
+    server
+        .log_lines()
+        .iter()
+        .any(|line| line.contains("first start"))
+}
+
 fn seed_001_error(reply: &Reply, status: u16, message: &str) {
     assert_eq!(reply.status, status, "{}", reply.body);
     let reason = match status {
@@ -212,36 +230,31 @@ fn wrong_passwords_then_the_rate_limit(database_url: Option<&str>) {
         page.body
     );
 
-    // Every attempt is in the audit trail, with the client's address.
-    let owner_token = {
-        // A fresh server process starts with a fresh limiter.
-        drop(server);
-        let server = Server::start(data_dir.path(), database_url);
-        let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
-        let audit = get(
-            &server.app_url("/api/v1/audit"),
-            &[("authorization", &format!("Bearer {token}"))],
-        )
-        .json();
-        let entries = audit["data"].as_array().unwrap();
-        let failed = entries
+    // Every attempt is in the audit trail, with the client's address. A fresh server process
+    // starts with a fresh limiter.
+    drop(server);
+    let server = Server::start(data_dir.path(), database_url);
+    let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
+    assert!(!token.is_empty());
+    let bearer = format!("Bearer {token}");
+    let audit = get(
+        &server.app_url("/api/v1/audit"),
+        &[("authorization", &bearer)],
+    )
+    .json();
+    let entries = audit["data"].as_array().unwrap();
+    let count = |action: &str| entries.iter().filter(|e| e["action"] == action).count();
+    assert_eq!(
+        (count("sign_in.failed"), count("sign_in.succeeded")),
+        (9, 2),
+        "{audit}"
+    );
+    assert!(
+        entries
             .iter()
-            .filter(|e| e["action"] == "sign_in.failed")
-            .count();
-        let succeeded = entries
-            .iter()
-            .filter(|e| e["action"] == "sign_in.succeeded")
-            .count();
-        assert_eq!((failed, succeeded), (9, 2), "{audit}");
-        assert!(
-            entries
-                .iter()
-                .all(|e| e["ip"] == "127.0.0.1" || e["action"] == "user.created"),
-            "{audit}"
-        );
-        token
-    };
-    assert!(!owner_token.is_empty());
+            .all(|e| e["ip"] == "127.0.0.1" || e["action"] == "user.created"),
+        "{audit}"
+    );
 }
 
 #[test]
@@ -279,11 +292,7 @@ fn the_break_glass_admin_signs_in_with_the_seed_body_and_as_a_superadmin() {
     );
 
     let token = v1_token(&server, ADMIN_USER, ADMIN_PASS);
-    let me = get(
-        &server.app_url("/api/v1/auth/me"),
-        &[("authorization", &format!("Bearer {token}"))],
-    )
-    .json();
+    let me = me_with_token(&server, &token);
     assert_eq!(
         (
             me["data"]["isSuperadmin"].as_bool(),
@@ -292,10 +301,7 @@ fn the_break_glass_admin_signs_in_with_the_seed_body_and_as_a_superadmin() {
         (Some(true), Some("admin_jwt"))
     );
     // With ADMIN_USER set, nobody else is created on first start.
-    assert!(!server
-        .log_lines()
-        .iter()
-        .any(|line| line.contains("first start")));
+    assert!(!logged_first_start(&server));
 }
 
 #[test]
@@ -313,11 +319,7 @@ fn a_first_start_without_admins_creates_an_owner_and_prints_the_password_once() 
         .to_owned();
     assert_eq!(password.len(), 20, "{line}");
     let token = v1_token(&server, "owner@streamgate.local", &password);
-    let me = get(
-        &server.app_url("/api/v1/auth/me"),
-        &[("authorization", &format!("Bearer {token}"))],
-    )
-    .json();
+    let me = me_with_token(&server, &token);
     assert_eq!(
         (me["data"]["role"].as_str(), me["data"]["via"].as_str()),
         (Some("owner"), Some("user_jwt"))
@@ -327,10 +329,7 @@ fn a_first_start_without_admins_creates_an_owner_and_prints_the_password_once() 
     // A restart finds the owner and prints nothing new.
     let again = Server::start_with(data_dir.path(), None, &[]);
     std::thread::sleep(Duration::from_millis(200));
-    assert!(!again
-        .log_lines()
-        .iter()
-        .any(|line| line.contains("first start")));
+    assert!(!logged_first_start(&again));
 }
 
 #[test]
@@ -352,8 +351,7 @@ fn v1_resolves_api_tokens_then_jwts_then_the_cookie() {
     );
 
     let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
-    let bearer = format!("Bearer {token}");
-    let me = get(&me_url, &[("authorization", &bearer)]).json();
+    let me = me_with_token(&server, &token);
     assert_eq!(
         (me["data"]["role"].as_str(), me["data"]["via"].as_str()),
         (Some("owner"), Some("user_jwt"))

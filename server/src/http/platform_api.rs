@@ -162,9 +162,9 @@ async fn list_users(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct NewUser {
-    email: String,
-    password: String,
-    role: Role,
+    #[serde(flatten)]
+    member: NewMember,
+    /// The superadmin names the account; members add to their own.
     account_id: Option<Uuid>,
 }
 
@@ -175,16 +175,10 @@ async fn add_user(
     input: Result<Json<NewUser>, JsonRejection>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let input = body(input)?;
-    let account_id = input.account_id;
-    let member = NewMember {
-        email: input.email,
-        password: input.password,
-        role: input.role,
-    };
     let created = state
         .domain
         .accounts()
-        .add_member(&principal, account_id, member, Some(peer.ip()))
+        .add_member(&principal, input.account_id, input.member, Some(peer.ip()))
         .await?;
     Ok((StatusCode::CREATED, envelope(created)))
 }
