@@ -190,16 +190,9 @@ mod server {
     /// Validation, permission and not-found messages are safe to show; storage failures are
     /// logged and answered generically.
     pub fn app_error(err: DomainError) -> AppError {
-        set_call_status(match &err {
-            DomainError::Validation { .. } => StatusCode::BAD_REQUEST,
-            DomainError::Conflict { .. } => StatusCode::CONFLICT,
-            DomainError::NotFound { .. } => StatusCode::NOT_FOUND,
-            DomainError::Forbidden { .. } => StatusCode::FORBIDDEN,
-            DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => {
-                StatusCode::UNAUTHORIZED
-            }
-            DomainError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        });
+        set_call_status(
+            StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
         match err {
             DomainError::Validation { field, message }
             | DomainError::Conflict { field, message } => AppError::Invalid {

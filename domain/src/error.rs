@@ -1,5 +1,5 @@
 //! The one error type of the domain. Each door (seed 002 API, `/api/v1`, GraphQL, server
-//! functions) renders it in its own wire format; nothing here knows about HTTP.
+//! functions) renders it in its own wire format; they share only the status code it means.
 
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
@@ -42,6 +42,19 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// The HTTP status every door answers this error with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            DomainError::Validation { .. } => 400,
+            DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => 401,
+            DomainError::Forbidden { .. } => 403,
+            DomainError::NotFound { .. } => 404,
+            DomainError::Conflict { .. } => 409,
+            #[cfg(feature = "server")]
+            DomainError::Storage(_) => 500,
+        }
+    }
+
     pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
         DomainError::Validation {
             field,

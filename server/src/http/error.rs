@@ -9,23 +9,16 @@ use axum::{
 use serde_json::json;
 use streamgate_domain::DomainError;
 
-/// The status a domain error maps to, and the message callers may see.
+/// The status a domain error maps to, and the message callers may see. Storage failures are
+/// logged here and answered generically.
 fn classify(err: &DomainError) -> (StatusCode, String) {
-    let status = match err {
-        DomainError::Validation { .. } => StatusCode::BAD_REQUEST,
-        DomainError::NotFound { .. } => StatusCode::NOT_FOUND,
-        DomainError::Conflict { .. } => StatusCode::CONFLICT,
-        DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => {
-            StatusCode::UNAUTHORIZED
-        }
-        DomainError::Forbidden { .. } => StatusCode::FORBIDDEN,
+    let status =
+        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = match err {
         DomainError::Storage(source) => {
             tracing::error!(error = %source, "storage failure");
-            StatusCode::INTERNAL_SERVER_ERROR
+            "Internal server error".to_owned()
         }
-    };
-    let message = match err {
-        DomainError::Storage(_) => "Internal server error".to_owned(),
         other => other.to_string(),
     };
     (status, message)
