@@ -50,6 +50,7 @@ async fn created_event_reads_back_unchanged(store: Arc<dyn Store>) {
             &owner,
             account_of(&owner),
             new_event("Annual Conference", 2),
+            None,
         )
         .await
         .unwrap();
@@ -72,13 +73,18 @@ async fn list_orders_events_by_start_within_the_account(store: Arc<dyn Store>) {
     for (title, hours) in [("later", 30), ("earliest", -5), ("middle", 3)] {
         domain
             .events()
-            .create(&owner, account_of(&owner), new_event(title, hours))
+            .create(&owner, account_of(&owner), new_event(title, hours), None)
             .await
             .unwrap();
     }
     let foreign = domain
         .events()
-        .create(&other, account_of(&other), new_event("someone else's", 1))
+        .create(
+            &other,
+            account_of(&other),
+            new_event("someone else's", 1),
+            None,
+        )
         .await
         .unwrap();
     let titles: Vec<String> = domain
@@ -103,7 +109,7 @@ async fn list_orders_events_by_start_within_the_account(store: Arc<dyn Store>) {
     );
     assert_refused!(
         off.events()
-            .create(&owner, account_of(&other), new_event("intrusion", 1))
+            .create(&owner, account_of(&other), new_event("intrusion", 1), None)
             .await,
         DomainError::NotFound { what: "Account" }
     );
@@ -119,7 +125,7 @@ async fn list_orders_events_by_start_within_the_account(store: Arc<dyn Store>) {
     assert_refused!(
         domain
             .events()
-            .create(&viewer, account_of(&owner), new_event("nope", 1))
+            .create(&viewer, account_of(&owner), new_event("nope", 1), None)
             .await,
         DomainError::Forbidden {
             permission: Permission::EventsWrite
@@ -181,7 +187,7 @@ async fn invalid_event_is_refused_and_nothing_is_written(store: Arc<dyn Store>) 
     assert_refused!(
         domain
             .events()
-            .create(&owner, account_of(&owner), input)
+            .create(&owner, account_of(&owner), input, None)
             .await,
         DomainError::Validation {
             field: "endsAt",
@@ -201,6 +207,7 @@ async fn migrating_twice_is_harmless(store: Arc<dyn Store>) {
             &owner,
             account_of(&owner),
             new_event("After re-migration", 1),
+            None,
         )
         .await
         .unwrap();

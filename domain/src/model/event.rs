@@ -36,6 +36,13 @@ pub struct Event {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Event {
+    /// When this event's access codes stop working: `endsAt` plus the access window.
+    pub fn codes_expire_at(&self) -> DateTime<Utc> {
+        self.ends_at + chrono::Duration::hours(i64::from(self.access_window_hours))
+    }
+}
+
 /// What an organizer supplies to create an event; the service validates it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -53,6 +60,97 @@ pub struct NewEvent {
     pub ends_at: DateTime<Utc>,
     #[serde(default)]
     pub access_window_hours: Option<i32>,
+}
+
+/// A partial update (seed 002 `PUT /api/admin/events/:id`): absent fields keep their value;
+/// `null` clears the optional ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_url: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub poster_url: Option<Option<String>>,
+    #[serde(
+        default,
+        with = "super::time::rfc3339_millis_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        with = "super::time::rfc3339_millis_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ends_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_window_hours: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_archived: Option<bool>,
+}
+
+/// A field that is present, `null` or not: `Some(None)` for `null`, absent stays `None`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// An event in a list, with how many codes it has (seed 002's `_count.tokens`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSummary {
+    #[serde(flatten)]
+    pub event: Event,
+    #[serde(rename = "_count")]
+    pub count: EventCounts,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventCounts {
+    pub tokens: i64,
+}
+
+/// Which events to list: all by default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventQuery {
+    /// Part of the title, case-insensitive.
+    pub search: Option<String>,
+    pub is_active: Option<bool>,
+    pub is_archived: Option<bool>,
+    pub page: super::PageRequest,
+}
+
+/// Seed 002 `GET /api/admin/dashboard`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardStats {
+    pub total_events: i64,
+    /// Active and not archived.
+    pub active_events: i64,
+    pub total_tokens: i64,
+    pub redeemed_tokens: i64,
+    /// Viewers with a live playback session now.
+    pub active_viewers: i64,
 }
 
 #[cfg(test)]
@@ -83,5 +181,30 @@ mod tests {
         assert_eq!(json["isArchived"], false);
         assert!(json.get("streamUrl").unwrap().is_null());
         assert_eq!(json["accountId"], "00000000-0000-0000-0000-000000000000");
+
+        let summary = EventSummary {
+            event,
+            count: EventCounts { tokens: 100 },
+        };
+        let json = serde_json::to_value(&summary).unwrap();
+        assert_eq!(json["_count"]["tokens"], 100);
+        assert_eq!(json["title"], "Annual Conference 2025");
+    }
+
+    #[test]
+    fn patch_tells_absent_from_null() {
+        let patch: EventPatch =
+            serde_json::from_str(r#"{"title":"Updated Title","posterUrl":null}"#).unwrap();
+        assert_eq!(patch.title.as_deref(), Some("Updated Title"));
+        assert_eq!(patch.poster_url, Some(None));
+        assert_eq!(patch.description, None);
+        assert_eq!(patch.ends_at, None);
+        let patch: EventPatch =
+            serde_json::from_str(r#"{"endsAt":"2025-03-15T18:00:00+01:00"}"#).unwrap();
+        assert_eq!(
+            patch.ends_at,
+            crate::model::time::parse("2025-03-15T17:00:00Z")
+        );
+        assert!(serde_json::from_str::<EventPatch>(r#"{"endsAt":"tomorrow"}"#).is_err());
     }
 }

@@ -1,12 +1,20 @@
 //! Types shared by the server and the browser: what the API returns and the UI renders.
 
 mod audit;
+mod code;
 mod event;
 mod identity;
 mod permission;
 pub mod time;
 
 pub use audit::AuditEntry;
-pub use event::{Event, NewEvent, DEFAULT_ACCESS_WINDOW_HOURS};
+pub use code::{
+    AccessCode, CodeQuery, CodeStatus, NewCodes, Page, PageRequest, CODE_LENGTH,
+    MAX_CODES_PER_BATCH,
+};
+pub use event::{
+    DashboardStats, Event, EventCounts, EventPatch, EventQuery, EventSummary, NewEvent,
+    DEFAULT_ACCESS_WINDOW_HOURS,
+};
 pub use identity::{Account, CredentialKind, Me, Member, NewMember, Principal, Subject};
 pub use permission::{Permission, Role};

@@ -35,6 +35,27 @@ pub mod rfc3339_millis {
     }
 }
 
+/// `#[serde(with = "rfc3339_millis_option")]` for `Option<DateTime<Utc>>` fields (`null` when absent).
+pub mod rfc3339_millis_option {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => s.serialize_some(&format(at)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) => parse(&text)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 time")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -397,17 +397,29 @@ impl<'a> AccountService<'a> {
         target: Option<String>,
         ip: Option<IpAddr>,
     ) -> Result<(), DomainError> {
-        let entry = AuditEntry {
-            id: Uuid::new_v4(),
-            account_id,
-            actor: actor.to_owned(),
-            action: action.to_owned(),
-            target,
-            ip: ip.map(|ip| ip.to_string()),
-            created_at: time::now(),
-        };
-        Ok(self.store.insert_audit(&entry).await?)
+        record_audit(self.store, account_id, actor, action, target, ip).await
     }
+}
+
+/// Appends one entry to the audit trail.
+pub(super) async fn record_audit(
+    store: &dyn Store,
+    account_id: Option<Uuid>,
+    actor: &str,
+    action: &str,
+    target: Option<String>,
+    ip: Option<IpAddr>,
+) -> Result<(), DomainError> {
+    let entry = AuditEntry {
+        id: Uuid::new_v4(),
+        account_id,
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        target,
+        ip: ip.map(|ip| ip.to_string()),
+        created_at: time::now(),
+    };
+    Ok(store.insert_audit(&entry).await?)
 }
 
 /// The account an operator's command acts on: `account_id` if given (it must exist), else the

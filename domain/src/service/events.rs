@@ -1,11 +1,17 @@
-//! Events: creating, reading and listing the streams organizers sell access to.
+//! Events: the streams organizers sell access to. Creating, reading, listing, changing,
+//! switching on and off, archiving and deleting them; every change is audited.
+
+use std::net::IpAddr;
 
 use uuid::Uuid;
 
-use super::accounts::operator_account;
+use super::accounts::{actor, operator_account, record_audit};
 use crate::{
     authz::Authorizer,
-    model::{time, Event, NewEvent, Permission, Principal, DEFAULT_ACCESS_WINDOW_HOURS},
+    model::{
+        time, CodeQuery, DashboardStats, Event, EventCounts, EventPatch, EventQuery, EventSummary,
+        NewEvent, Page, PageRequest, Permission, Principal, DEFAULT_ACCESS_WINDOW_HOURS,
+    },
     store::Store,
     DomainError,
 };
@@ -13,10 +19,40 @@ use crate::{
 const TITLE_MAX_CHARS: usize = 200;
 const DESCRIPTION_MAX_CHARS: usize = 5000;
 const ACCESS_WINDOW_HOURS: std::ops::RangeInclusive<i32> = 1..=168;
+const NOT_FOUND: DomainError = DomainError::NotFound { what: "Event" };
 
 pub struct EventService<'a> {
     store: &'a dyn Store,
     authz: &'a Authorizer,
+}
+
+/// The switches of seed 002's `PATCH /api/admin/events/:id/{activate,deactivate,archive,unarchive}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSwitch {
+    Activate,
+    Deactivate,
+    Archive,
+    Unarchive,
+}
+
+impl EventSwitch {
+    fn audit_action(self) -> &'static str {
+        match self {
+            EventSwitch::Activate => "event.activated",
+            EventSwitch::Deactivate => "event.deactivated",
+            EventSwitch::Archive => "event.archived",
+            EventSwitch::Unarchive => "event.unarchived",
+        }
+    }
+
+    fn apply(self, event: &mut Event) {
+        match self {
+            EventSwitch::Activate => event.is_active = true,
+            EventSwitch::Deactivate => event.is_active = false,
+            EventSwitch::Archive => event.is_archived = true,
+            EventSwitch::Unarchive => event.is_archived = false,
+        }
+    }
 }
 
 impl<'a> EventService<'a> {
@@ -30,10 +66,13 @@ impl<'a> EventService<'a> {
         principal: &Principal,
         account_id: Uuid,
         input: NewEvent,
+        ip: Option<IpAddr>,
     ) -> Result<Event, DomainError> {
         self.authz.require(principal, Permission::EventsWrite)?;
         self.authz.scope(principal, account_id, "Account")?;
-        self.insert(account_id, input).await
+        let event = self.insert(account_id, input).await?;
+        self.audit(principal, &event, "event.created", ip).await?;
+        Ok(event)
     }
 
     /// The operator's `event create`: in `account_id`, or in the only account.
@@ -50,14 +89,38 @@ impl<'a> EventService<'a> {
                     "there is no account yet: create one with `streamgate admin create`",
                 )
             })?;
-        self.insert(account.id, input).await
+        let event = self.insert(account.id, input).await?;
+        record_audit(
+            self.store,
+            Some(account.id),
+            "operator",
+            "event.created",
+            Some(target(&event)),
+            None,
+        )
+        .await?;
+        Ok(event)
     }
 
     async fn insert(&self, account_id: Uuid, input: NewEvent) -> Result<Event, DomainError> {
-        let event = Event {
+        let now = time::now();
+        let event = validated(Event {
+            id: Uuid::new_v4(),
             account_id: Some(account_id),
-            ..validate_new_event(input)?
-        };
+            title: input.title,
+            description: input.description,
+            stream_url: input.stream_url,
+            poster_url: input.poster_url,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            access_window_hours: input
+                .access_window_hours
+                .unwrap_or(DEFAULT_ACCESS_WINDOW_HOURS),
+            is_active: true,
+            is_archived: false,
+            created_at: now,
+            updated_at: now,
+        })?;
         self.store.insert_event(&event).await?;
         tracing::info!(event_id = %event.id, title = %event.title, "event created");
         Ok(event)
@@ -65,8 +128,39 @@ impl<'a> EventService<'a> {
 
     /// One event. Needs `events:read`; another account's event is not found.
     pub async fn get(&self, principal: &Principal, id: Uuid) -> Result<Event, DomainError> {
-        const NOT_FOUND: DomainError = DomainError::NotFound { what: "Event" };
         self.authz.require(principal, Permission::EventsRead)?;
+        self.visible(principal, id).await
+    }
+
+    /// One event with its code count (seed 002 `GET /api/admin/events/:id`).
+    pub async fn get_summary(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+    ) -> Result<EventSummary, DomainError> {
+        let event = self.get(principal, id).await?;
+        let query = CodeQuery {
+            event_id: Some(id),
+            page: PageRequest::first(0),
+            ..CodeQuery::default()
+        };
+        let (_, tokens) = self
+            .store
+            .list_codes(event.account_id, &query, None, time::now())
+            .await?;
+        Ok(EventSummary {
+            event,
+            count: EventCounts { tokens },
+        })
+    }
+
+    /// An event the caller's account owns (any event for the superadmin), whatever the
+    /// enforcement mode.
+    pub(super) async fn visible(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+    ) -> Result<Event, DomainError> {
         let event = self.store.find_event(id).await?.ok_or(NOT_FOUND)?;
         match event.account_id {
             Some(owner) => self.authz.scope(principal, owner, "Event")?,
@@ -87,19 +181,168 @@ impl<'a> EventService<'a> {
         self.authz.require(principal, Permission::EventsRead)?;
         Ok(self.store.list_events(principal.account_id()).await?)
     }
+
+    /// A page of the caller's events with their code counts, the latest start first. The next
+    /// page's cursor is its offset. Needs `events:read`.
+    pub async fn list_summaries(
+        &self,
+        principal: &Principal,
+        mut query: EventQuery,
+    ) -> Result<Page<EventSummary>, DomainError> {
+        self.authz.require(principal, Permission::EventsRead)?;
+        if let Some(cursor) = query.page.cursor.take() {
+            query.page.offset = cursor
+                .parse()
+                .map_err(|_| DomainError::validation("cursor", "cursor is not valid"))?;
+        }
+        query.search = query.search.and_then(|text| non_empty(Some(text)));
+        let (items, total) = self
+            .store
+            .list_event_summaries(principal.account_id(), &query)
+            .await?;
+        let next_offset = i64::from(query.page.offset) + items.len() as i64;
+        Ok(Page {
+            next_cursor: (!items.is_empty() && next_offset < total)
+                .then(|| next_offset.to_string()),
+            items,
+            total,
+        })
+    }
+
+    /// Changes the fields `patch` names; the result must be a valid event. When `endsAt` or
+    /// `accessWindowHours` change, the event's codes expire accordingly. Needs `events:write`.
+    pub async fn update(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+        patch: EventPatch,
+        ip: Option<IpAddr>,
+    ) -> Result<Event, DomainError> {
+        self.authz.require(principal, Permission::EventsWrite)?;
+        let before = self.visible(principal, id).await?;
+        let mut event = before.clone();
+        if let Some(title) = patch.title {
+            event.title = title;
+        }
+        if let Some(description) = patch.description {
+            event.description = description;
+        }
+        if let Some(stream_url) = patch.stream_url {
+            event.stream_url = stream_url;
+        }
+        if let Some(poster_url) = patch.poster_url {
+            event.poster_url = poster_url;
+        }
+        event.starts_at = patch.starts_at.unwrap_or(event.starts_at);
+        event.ends_at = patch.ends_at.unwrap_or(event.ends_at);
+        event.access_window_hours = patch
+            .access_window_hours
+            .unwrap_or(event.access_window_hours);
+        event.is_active = patch.is_active.unwrap_or(event.is_active);
+        event.is_archived = patch.is_archived.unwrap_or(event.is_archived);
+        let event = validated(event)?;
+        self.save(principal, &before, event, "event.updated", ip)
+            .await
+    }
+
+    /// Activates, deactivates, archives or unarchives an event. Needs `events:write`.
+    pub async fn switch(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+        switch: EventSwitch,
+        ip: Option<IpAddr>,
+    ) -> Result<Event, DomainError> {
+        self.authz.require(principal, Permission::EventsWrite)?;
+        let before = self.visible(principal, id).await?;
+        let mut event = before.clone();
+        switch.apply(&mut event);
+        if event == before {
+            return Ok(event);
+        }
+        self.save(principal, &before, event, switch.audit_action(), ip)
+            .await
+    }
+
+    async fn save(
+        &self,
+        principal: &Principal,
+        before: &Event,
+        mut event: Event,
+        action: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<Event, DomainError> {
+        event.updated_at = time::now();
+        let codes_expire_at = event.codes_expire_at();
+        let expiry_moved = codes_expire_at != before.codes_expire_at();
+        self.store
+            .update_event(&event, expiry_moved.then_some(codes_expire_at))
+            .await?;
+        self.audit(principal, &event, action, ip).await?;
+        Ok(event)
+    }
+
+    /// Deletes an event with its codes and their sessions. Needs `events:delete`.
+    pub async fn delete(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+        ip: Option<IpAddr>,
+    ) -> Result<(), DomainError> {
+        self.authz.require(principal, Permission::EventsDelete)?;
+        let event = self.visible(principal, id).await?;
+        if !self.store.delete_event(id).await? {
+            return Err(NOT_FOUND);
+        }
+        self.audit(principal, &event, "event.deleted", ip).await?;
+        tracing::info!(event_id = %id, "event deleted");
+        Ok(())
+    }
+
+    /// Seed 002's dashboard counts for the caller's account (every account for the
+    /// superadmin). Needs `events:read`.
+    pub async fn dashboard(&self, principal: &Principal) -> Result<DashboardStats, DomainError> {
+        self.authz.require(principal, Permission::EventsRead)?;
+        Ok(self.store.dashboard_stats(principal.account_id()).await?)
+    }
+
+    async fn audit(
+        &self,
+        principal: &Principal,
+        event: &Event,
+        action: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<(), DomainError> {
+        record_audit(
+            self.store,
+            event.account_id,
+            &actor(principal),
+            action,
+            Some(target(event)),
+            ip,
+        )
+        .await
+    }
 }
 
-/// Checks an organizer's input and turns it into a new, active event.
-fn validate_new_event(input: NewEvent) -> Result<Event, DomainError> {
-    let title = input.title.trim();
+fn target(event: &Event) -> String {
+    format!("event:{} ({})", event.id, event.title)
+}
+
+/// Checks an event's fields against the rules, trimming text and dropping blank optional
+/// fields. Used for new events and for the result of an update.
+fn validated(mut event: Event) -> Result<Event, DomainError> {
+    let title = event.title.trim();
     if title.is_empty() || title.chars().count() > TITLE_MAX_CHARS {
         return Err(DomainError::validation(
             "title",
             format!("title must be 1 to {TITLE_MAX_CHARS} characters"),
         ));
     }
-    let description = non_empty(input.description);
-    if description
+    event.title = title.to_owned();
+    event.description = non_empty(event.description);
+    if event
+        .description
         .as_ref()
         .is_some_and(|text| text.chars().count() > DESCRIPTION_MAX_CHARS)
     {
@@ -108,43 +351,24 @@ fn validate_new_event(input: NewEvent) -> Result<Event, DomainError> {
             format!("description must be at most {DESCRIPTION_MAX_CHARS} characters"),
         ));
     }
-    if input.ends_at <= input.starts_at {
+    if event.ends_at <= event.starts_at {
         return Err(DomainError::validation(
             "endsAt",
             "endsAt must be after startsAt",
         ));
     }
-    let access_window_hours = input
-        .access_window_hours
-        .unwrap_or(DEFAULT_ACCESS_WINDOW_HOURS);
-    if !ACCESS_WINDOW_HOURS.contains(&access_window_hours) {
+    if !ACCESS_WINDOW_HOURS.contains(&event.access_window_hours) {
         return Err(DomainError::validation(
             "accessWindowHours",
             "accessWindowHours must be between 1 and 168",
         ));
     }
-    let stream_url = http_url("streamUrl", input.stream_url)?;
-    let poster_url = http_url("posterUrl", input.poster_url)?;
-
-    let now = time::now();
-    Ok(Event {
-        id: Uuid::new_v4(),
-        account_id: None,
-        title: title.to_owned(),
-        description,
-        stream_url,
-        poster_url,
-        starts_at: input.starts_at,
-        ends_at: input.ends_at,
-        access_window_hours,
-        is_active: true,
-        is_archived: false,
-        created_at: now,
-        updated_at: now,
-    })
+    event.stream_url = http_url("streamUrl", event.stream_url)?;
+    event.poster_url = http_url("posterUrl", event.poster_url)?;
+    Ok(event)
 }
 
-fn non_empty(text: Option<String>) -> Option<String> {
+pub(super) fn non_empty(text: Option<String>) -> Option<String> {
     text.map(|text| text.trim().to_owned())
         .filter(|text| !text.is_empty())
 }
@@ -176,6 +400,27 @@ mod tests {
             ends_at: time::parse("2025-03-15T17:00:00Z").unwrap(),
             ..NewEvent::default()
         }
+    }
+
+    fn validate_new_event(input: NewEvent) -> Result<Event, DomainError> {
+        let now = time::now();
+        validated(Event {
+            id: Uuid::new_v4(),
+            account_id: None,
+            title: input.title,
+            description: input.description,
+            stream_url: input.stream_url,
+            poster_url: input.poster_url,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            access_window_hours: input
+                .access_window_hours
+                .unwrap_or(DEFAULT_ACCESS_WINDOW_HOURS),
+            is_active: true,
+            is_archived: false,
+            created_at: now,
+            updated_at: now,
+        })
     }
 
     fn field_of(result: Result<Event, DomainError>) -> &'static str {

@@ -3,7 +3,9 @@
 
 mod accounts;
 mod auth;
+mod codes;
 mod events;
+mod export;
 mod password;
 mod secret;
 
@@ -13,7 +15,9 @@ use crate::{authz::Authorizer, store::Store};
 
 pub use accounts::{member_principal, AccountService};
 pub use auth::{AuthConfig, AuthService, BreakGlass, FIRST_OWNER_EMAIL};
-pub use events::EventService;
+pub use codes::{CodeService, MAX_BULK_REVOKE};
+pub use events::{EventService, EventSwitch};
+pub use export::codes_csv;
 
 /// The domain as the server hands it to its doors: one handle, cheap to clone.
 #[derive(Clone)]
@@ -55,5 +59,9 @@ impl Domain {
 
     pub fn events(&self) -> EventService<'_> {
         EventService::new(self.store.as_ref(), &self.authz)
+    }
+
+    pub fn codes(&self) -> CodeService<'_> {
+        CodeService::new(self.store.as_ref(), &self.authz)
     }
 }

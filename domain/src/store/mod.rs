@@ -13,7 +13,10 @@ use uuid::Uuid;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Account, AuditEntry, Event, Member, Role};
+use crate::model::{
+    AccessCode, Account, AuditEntry, CodeQuery, DashboardStats, Event, EventQuery, EventSummary,
+    Member, Role,
+};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -23,6 +26,9 @@ pub enum StoreError {
     /// A unique constraint refused the write (e.g. an email already in use).
     #[error("duplicate value: {0}")]
     Duplicate(sqlx::Error),
+    /// A batch of codes kept colliding with existing ones (see `sql::CODE_INSERT_ROUNDS`).
+    #[error("could not find unused access codes")]
+    CodeSpaceExhausted,
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("migration failed: {0}")]
@@ -73,6 +79,63 @@ pub trait Store: Send + Sync + 'static {
     async fn find_event(&self, id: Uuid) -> Result<Option<Event>, StoreError>;
     /// One account's events (every event with `None`), the soonest start first.
     async fn list_events(&self, account_id: Option<Uuid>) -> Result<Vec<Event>, StoreError>;
+    /// A page of one account's events (every account's with `None`) with their code counts, the
+    /// latest start first, and how many match in all.
+    async fn list_event_summaries(
+        &self,
+        account_id: Option<Uuid>,
+        query: &EventQuery,
+    ) -> Result<(Vec<EventSummary>, i64), StoreError>;
+    /// Stores every field of `event`; with `codes_expire_at`, moves its codes' expiry there, in
+    /// the same transaction.
+    async fn update_event(
+        &self,
+        event: &Event,
+        codes_expire_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
+    /// Deletes an event with its codes (and, through them, their sessions); `false` if absent.
+    async fn delete_event(&self, id: Uuid) -> Result<bool, StoreError>;
+    /// Counts for the dashboard: one account's (every account's with `None`). Leaves
+    /// `active_viewers` at 0: playback sessions are counted by their own query.
+    async fn dashboard_stats(&self, account_id: Option<Uuid>)
+        -> Result<DashboardStats, StoreError>;
+
+    /// Inserts a batch of codes in one transaction. Codes that collide with existing ones (or
+    /// each other) get a fresh code from `regenerate` and are retried; if collisions persist
+    /// nothing is stored.
+    async fn insert_codes(
+        &self,
+        codes: Vec<AccessCode>,
+        regenerate: &(dyn Fn() -> String + Send + Sync),
+    ) -> Result<Vec<AccessCode>, StoreError>;
+    async fn find_code(&self, id: Uuid) -> Result<Option<AccessCode>, StoreError>;
+    /// Codes matching `query` within one account (every account with `None`), newest first:
+    /// at most `limit + 1` rows after the keyset `after` (or after `offset` rows), and how many
+    /// match in all.
+    async fn list_codes(
+        &self,
+        account_id: Option<Uuid>,
+        query: &CodeQuery,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<AccessCode>, i64), StoreError>;
+    /// Every code of an event, newest first (the CSV export).
+    async fn list_event_codes(&self, event_id: Uuid) -> Result<Vec<AccessCode>, StoreError>;
+    /// Revokes (keeping the first revocation time) or un-revokes one code; `None` if absent.
+    async fn set_code_revoked(
+        &self,
+        id: Uuid,
+        revoked: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccessCode>, StoreError>;
+    /// Revokes those of `ids` that are not revoked yet and belong to the account (any account
+    /// with `None`); returns how many changed.
+    async fn revoke_codes(
+        &self,
+        ids: &[Uuid],
+        account_id: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
 
     /// A new account and its first user, in one transaction.
     async fn insert_account_with_user(

@@ -23,4 +23,4 @@ impl PostgresStore {
     }
 }
 
-impl_store!(PostgresStore, Backend::Postgres);
+impl_store!(PostgresStore, Backend::Postgres, sqlx::Postgres);

@@ -1,6 +1,13 @@
 //! The queries both backends run, written once. SQLite and PostgreSQL both accept `$n`
 //! placeholders, and sqlx maps our column types (UUID, timestamps, booleans) on both, so one
-//! body serves both pools: [`impl_store!`] instantiates it per backend.
+//! body serves both pools: [`impl_store!`] instantiates it per backend. Queries whose shape
+//! depends on filters are built with [`QueryBuilder`], generic over the backend.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use uuid::Uuid;
+
+use crate::model::{CodeQuery, CodeStatus, EventQuery};
 
 pub(super) const INSERT_EVENT: &str = "INSERT INTO events \
     (id, title, description, stream_url, poster_url, starts_at, ends_at, access_window_hours, \
@@ -20,6 +27,220 @@ pub(super) fn select_events() -> String {
         "SELECT {EVENT_COLUMNS} FROM events WHERE $1 IS NULL OR account_id = $1 \
          ORDER BY starts_at, id"
     )
+}
+
+/// Whole-event updates (PUT, activate, archive); `updated_at` is `$11`.
+pub(super) const UPDATE_EVENT: &str = "UPDATE events SET title = $2, description = $3, \
+    stream_url = $4, poster_url = $5, starts_at = $6, ends_at = $7, access_window_hours = $8, \
+    is_active = $9, is_archived = $10, updated_at = $11 WHERE id = $1";
+
+/// A code's expiry follows its event's `endsAt + accessWindowHours`.
+pub(super) const UPDATE_EVENT_CODES_EXPIRY: &str =
+    "UPDATE access_codes SET expires_at = $2 WHERE event_id = $1";
+
+pub(super) const DELETE_EVENT: &str = "DELETE FROM events WHERE id = $1";
+
+/// With `$1` NULL, every account's events. Active means active and not archived.
+pub(super) const SELECT_EVENT_STATS: &str = "SELECT COUNT(*), \
+    COALESCE(SUM(CASE WHEN is_active AND NOT is_archived THEN 1 ELSE 0 END), 0) \
+    FROM events WHERE $1 IS NULL OR account_id = $1";
+
+pub(super) const SELECT_CODE_STATS: &str = "SELECT COUNT(*), COUNT(c.redeemed_at) \
+    FROM access_codes c JOIN events e ON e.id = c.event_id \
+    WHERE $1 IS NULL OR e.account_id = $1";
+
+const CODE_COLUMNS: &str = "c.id, c.code, c.event_id, c.label, c.is_revoked, c.revoked_at, \
+    c.redeemed_at, c.redeemed_ip, c.expires_at, c.created_at";
+
+pub(super) fn select_code_by_id() -> String {
+    format!("SELECT {CODE_COLUMNS} FROM access_codes c WHERE c.id = $1")
+}
+
+/// Revoking keeps the first revocation time; un-revoking clears it.
+pub(super) fn update_code_revoked() -> String {
+    format!(
+        "UPDATE access_codes AS c SET is_revoked = $2, \
+         revoked_at = CASE WHEN $2 THEN COALESCE(c.revoked_at, $3) ELSE NULL END \
+         WHERE c.id = $1 RETURNING {CODE_COLUMNS}"
+    )
+}
+
+pub(super) fn select_event_codes() -> String {
+    format!(
+        "SELECT {CODE_COLUMNS} FROM access_codes c WHERE c.event_id = $1 \
+         ORDER BY c.created_at DESC, c.id DESC"
+    )
+}
+
+pub(super) const INSERT_CODES: &str = "INSERT INTO access_codes \
+    (id, code, event_id, label, is_revoked, expires_at, created_at) ";
+
+/// How often a batch retries the codes that collided with existing ones. With 62^12 possible
+/// codes a single collision is already unlikely; needing this many rounds means a broken RNG.
+pub(super) const CODE_INSERT_ROUNDS: usize = 5;
+
+/// `LIKE` pattern for "contains `text`", lower-cased, with `%`, `_` and `\` escaped
+/// (the queries say `ESCAPE '\'`).
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The keyset of the codes table: newest first, ties broken by id.
+pub(super) type CodeKey = (DateTime<Utc>, Uuid);
+
+/// Appends the `FROM … WHERE …` of a codes listing (scope, event, status, search).
+pub(super) fn push_code_filter<'a, DB>(
+    qb: &mut QueryBuilder<'a, DB>,
+    scope: Option<Uuid>,
+    query: &CodeQuery,
+    now: DateTime<Utc>,
+) where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    DateTime<Utc>: Encode<'a, DB> + Type<DB>,
+{
+    qb.push(" FROM access_codes c JOIN events e ON e.id = c.event_id WHERE TRUE");
+    if let Some(account_id) = scope {
+        qb.push(" AND e.account_id = ").push_bind(account_id);
+    }
+    if let Some(event_id) = query.event_id {
+        qb.push(" AND c.event_id = ").push_bind(event_id);
+    }
+    if let Some(status) = query.status {
+        match status {
+            CodeStatus::Revoked => qb.push(" AND c.is_revoked"),
+            CodeStatus::Expired => qb
+                .push(" AND NOT c.is_revoked AND c.expires_at <= ")
+                .push_bind(now),
+            CodeStatus::Redeemed | CodeStatus::Unused => qb
+                .push(" AND NOT c.is_revoked AND c.expires_at > ")
+                .push_bind(now)
+                .push(if status == CodeStatus::Redeemed {
+                    " AND c.redeemed_at IS NOT NULL"
+                } else {
+                    " AND c.redeemed_at IS NULL"
+                }),
+        };
+    }
+    if let Some(search) = query.search.as_deref() {
+        let pattern = contains_pattern(search);
+        qb.push(" AND (LOWER(c.code) LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR LOWER(COALESCE(c.label, '')) LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+}
+
+/// A page of codes: one more row than the page holds, so the caller knows whether another
+/// page follows.
+pub(super) fn push_code_page<'a, DB>(
+    qb: &mut QueryBuilder<'a, DB>,
+    scope: Option<Uuid>,
+    query: &CodeQuery,
+    after: Option<CodeKey>,
+    now: DateTime<Utc>,
+) where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    DateTime<Utc>: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    qb.push("SELECT ").push(CODE_COLUMNS);
+    push_code_filter(qb, scope, query, now);
+    if let Some((created_at, id)) = after {
+        qb.push(" AND (c.created_at, c.id) < (")
+            .push_bind(created_at)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+        .push_bind(i64::from(query.page.limit) + 1);
+    if after.is_none() && query.page.offset > 0 {
+        qb.push(" OFFSET ").push_bind(i64::from(query.page.offset));
+    }
+}
+
+/// Appends the `FROM … WHERE …` of an events listing.
+pub(super) fn push_event_filter<'a, DB>(
+    qb: &mut QueryBuilder<'a, DB>,
+    scope: Option<Uuid>,
+    query: &EventQuery,
+) where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+{
+    qb.push(" FROM events e WHERE TRUE");
+    if let Some(account_id) = scope {
+        qb.push(" AND e.account_id = ").push_bind(account_id);
+    }
+    if let Some(active) = query.is_active {
+        qb.push(" AND e.is_active = ").push_bind(active);
+    }
+    if let Some(archived) = query.is_archived {
+        qb.push(" AND e.is_archived = ").push_bind(archived);
+    }
+    if let Some(search) = query.search.as_deref() {
+        qb.push(" AND LOWER(e.title) LIKE ")
+            .push_bind(contains_pattern(search))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// Events with their code counts, the latest start first.
+pub(super) fn push_event_summary_page<'a, DB>(
+    qb: &mut QueryBuilder<'a, DB>,
+    scope: Option<Uuid>,
+    query: &EventQuery,
+) where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    qb.push(
+        "SELECT e.id, e.account_id, e.title, e.description, e.stream_url, e.poster_url, \
+         e.starts_at, e.ends_at, e.access_window_hours, e.is_active, e.is_archived, \
+         e.created_at, e.updated_at, \
+         (SELECT COUNT(*) FROM access_codes c WHERE c.event_id = e.id) AS tokens",
+    );
+    push_event_filter(qb, scope, query);
+    qb.push(" ORDER BY e.starts_at DESC, e.id LIMIT ")
+        .push_bind(i64::from(query.page.limit))
+        .push(" OFFSET ")
+        .push_bind(i64::from(query.page.offset));
+}
+
+/// An event row with its code count.
+#[derive(sqlx::FromRow)]
+pub(super) struct EventSummaryRow {
+    #[sqlx(flatten)]
+    pub event: crate::model::Event,
+    pub tokens: i64,
+}
+
+impl From<EventSummaryRow> for crate::model::EventSummary {
+    fn from(row: EventSummaryRow) -> Self {
+        crate::model::EventSummary {
+            event: row.event,
+            count: crate::model::EventCounts { tokens: row.tokens },
+        }
+    }
 }
 
 pub(super) const INSERT_ACCOUNT: &str =
@@ -128,7 +349,7 @@ pub(super) use insert_user_rows;
 
 /// Implements [`super::Store`] for a struct with a `pool` field and an associated `MIGRATOR`.
 macro_rules! impl_store {
-    ($store:ty, $backend:expr) => {
+    ($store:ty, $backend:expr, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             fn backend(&self) -> $crate::store::Backend {
@@ -185,6 +406,215 @@ macro_rules! impl_store {
                     .bind(account_id)
                     .fetch_all(&self.pool)
                     .await?)
+            }
+
+            async fn list_event_summaries(
+                &self,
+                account_id: Option<uuid::Uuid>,
+                query: &$crate::model::EventQuery,
+            ) -> Result<(Vec<$crate::model::EventSummary>, i64), $crate::store::StoreError> {
+                let mut page = sqlx::QueryBuilder::<$db>::new("");
+                $crate::store::sql::push_event_summary_page(&mut page, account_id, query);
+                let rows: Vec<$crate::store::sql::EventSummaryRow> =
+                    page.build_query_as().fetch_all(&self.pool).await?;
+                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*)");
+                $crate::store::sql::push_event_filter(&mut count, account_id, query);
+                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                Ok((rows.into_iter().map(Into::into).collect(), total))
+            }
+
+            async fn update_event(
+                &self,
+                event: &$crate::model::Event,
+                codes_expire_at: Option<chrono::DateTime<chrono::Utc>>,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query($crate::store::sql::UPDATE_EVENT)
+                    .bind(event.id)
+                    .bind(&event.title)
+                    .bind(&event.description)
+                    .bind(&event.stream_url)
+                    .bind(&event.poster_url)
+                    .bind(event.starts_at)
+                    .bind(event.ends_at)
+                    .bind(event.access_window_hours)
+                    .bind(event.is_active)
+                    .bind(event.is_archived)
+                    .bind(event.updated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(expires_at) = codes_expire_at {
+                    sqlx::query($crate::store::sql::UPDATE_EVENT_CODES_EXPIRY)
+                        .bind(event.id)
+                        .bind(expires_at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_event(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<bool, $crate::store::StoreError> {
+                Ok(sqlx::query($crate::store::sql::DELETE_EVENT)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected()
+                    == 1)
+            }
+
+            async fn dashboard_stats(
+                &self,
+                account_id: Option<uuid::Uuid>,
+            ) -> Result<$crate::model::DashboardStats, $crate::store::StoreError> {
+                let (total_events, active_events): (i64, i64) =
+                    sqlx::query_as($crate::store::sql::SELECT_EVENT_STATS)
+                        .bind(account_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                let (total_tokens, redeemed_tokens): (i64, i64) =
+                    sqlx::query_as($crate::store::sql::SELECT_CODE_STATS)
+                        .bind(account_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok($crate::model::DashboardStats {
+                    total_events,
+                    active_events,
+                    total_tokens,
+                    redeemed_tokens,
+                    active_viewers: 0,
+                })
+            }
+
+            async fn insert_codes(
+                &self,
+                codes: Vec<$crate::model::AccessCode>,
+                regenerate: &(dyn Fn() -> String + Send + Sync),
+            ) -> Result<Vec<$crate::model::AccessCode>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut stored = Vec::with_capacity(codes.len());
+                let mut pending = codes;
+                for _ in 0..$crate::store::sql::CODE_INSERT_ROUNDS {
+                    if pending.is_empty() {
+                        break;
+                    }
+                    let mut insert =
+                        sqlx::QueryBuilder::<$db>::new($crate::store::sql::INSERT_CODES);
+                    insert.push_values(&pending, |mut row, code| {
+                        row.push_bind(code.id)
+                            .push_bind(code.code.clone())
+                            .push_bind(code.event_id)
+                            .push_bind(code.label.clone())
+                            .push_bind(code.is_revoked)
+                            .push_bind(code.expires_at)
+                            .push_bind(code.created_at);
+                    });
+                    insert.push(" ON CONFLICT (code) DO NOTHING RETURNING id");
+                    let inserted: std::collections::HashSet<uuid::Uuid> = insert
+                        .build_query_scalar()
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .collect();
+                    let (done, collided): (Vec<_>, Vec<_>) = pending
+                        .into_iter()
+                        .partition(|code| inserted.contains(&code.id));
+                    stored.extend(done);
+                    pending = collided
+                        .into_iter()
+                        .map(|code| $crate::model::AccessCode {
+                            code: regenerate(),
+                            ..code
+                        })
+                        .collect();
+                }
+                if !pending.is_empty() {
+                    return Err($crate::store::StoreError::CodeSpaceExhausted);
+                }
+                tx.commit().await?;
+                Ok(stored)
+            }
+
+            async fn find_code(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::model::AccessCode>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(&$crate::store::sql::select_code_by_id())
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn list_codes(
+                &self,
+                account_id: Option<uuid::Uuid>,
+                query: &$crate::model::CodeQuery,
+                after: Option<(chrono::DateTime<chrono::Utc>, uuid::Uuid)>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(Vec<$crate::model::AccessCode>, i64), $crate::store::StoreError> {
+                let mut page = sqlx::QueryBuilder::<$db>::new("");
+                $crate::store::sql::push_code_page(&mut page, account_id, query, after, now);
+                let codes = page.build_query_as().fetch_all(&self.pool).await?;
+                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*)");
+                $crate::store::sql::push_code_filter(&mut count, account_id, query, now);
+                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                Ok((codes, total))
+            }
+
+            async fn list_event_codes(
+                &self,
+                event_id: uuid::Uuid,
+            ) -> Result<Vec<$crate::model::AccessCode>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(&$crate::store::sql::select_event_codes())
+                    .bind(event_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn set_code_revoked(
+                &self,
+                id: uuid::Uuid,
+                revoked: bool,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<$crate::model::AccessCode>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(&$crate::store::sql::update_code_revoked())
+                    .bind(id)
+                    .bind(revoked)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn revoke_codes(
+                &self,
+                ids: &[uuid::Uuid],
+                account_id: Option<uuid::Uuid>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, $crate::store::StoreError> {
+                if ids.is_empty() {
+                    return Ok(0);
+                }
+                let mut update = sqlx::QueryBuilder::<$db>::new(
+                    "UPDATE access_codes SET is_revoked = TRUE, revoked_at = ",
+                );
+                update
+                    .push_bind(now)
+                    .push(" WHERE NOT is_revoked AND id IN (");
+                let mut list = update.separated(", ");
+                for id in ids {
+                    list.push_bind(*id);
+                }
+                update.push(")");
+                if let Some(account_id) = account_id {
+                    update
+                        .push(" AND event_id IN (SELECT id FROM events WHERE account_id = ")
+                        .push_bind(account_id)
+                        .push(")");
+                }
+                Ok(update.build().execute(&self.pool).await?.rows_affected())
             }
 
             async fn insert_account_with_user(

@@ -41,4 +41,4 @@ impl SqliteStore {
     }
 }
 
-impl_store!(SqliteStore, Backend::Sqlite);
+impl_store!(SqliteStore, Backend::Sqlite, sqlx::Sqlite);

@@ -1,0 +1,16 @@
+-- Access codes: the tickets viewers redeem (seed 002 "tokens"). A code dies with its event.
+CREATE TABLE access_codes (
+    id          BLOB PRIMARY KEY NOT NULL,
+    event_id    BLOB NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    code        TEXT NOT NULL UNIQUE,
+    label       TEXT,
+    is_revoked  BOOLEAN NOT NULL DEFAULT FALSE,
+    revoked_at  TEXT,
+    redeemed_at TEXT,
+    redeemed_ip TEXT,
+    expires_at  TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+
+-- The codes table pages newest first within an event, by keyset (created_at, id).
+CREATE INDEX access_codes_event_created ON access_codes (event_id, created_at, id);
