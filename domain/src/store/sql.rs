@@ -57,11 +57,13 @@ pub(super) fn select_code_by_id() -> String {
 }
 
 /// Revoking keeps the first revocation time; un-revoking clears it.
+/// (SQLite's `RETURNING` takes no table qualifiers, hence the bare column list.)
 pub(super) fn update_code_revoked() -> String {
     format!(
-        "UPDATE access_codes AS c SET is_revoked = $2, \
-         revoked_at = CASE WHEN $2 THEN COALESCE(c.revoked_at, $3) ELSE NULL END \
-         WHERE c.id = $1 RETURNING {CODE_COLUMNS}"
+        "UPDATE access_codes SET is_revoked = $2, \
+         revoked_at = CASE WHEN $2 THEN COALESCE(revoked_at, $3) ELSE NULL END \
+         WHERE id = $1 RETURNING {}",
+        CODE_COLUMNS.replace("c.", "")
     )
 }
 
