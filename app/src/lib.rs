@@ -3,6 +3,8 @@
 
 pub mod api;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod qr;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -11,7 +13,10 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{AdminLayout, EventsPage, HomePage, LoginPage, NotFoundPage, ProfilePage, UsersPage};
+use pages::{
+    AdminLayout, EventPage, EventsPage, HomePage, LoginPage, NotFoundPage, OverviewPage,
+    ProfilePage, TicketsPage, UsersPage,
+};
 
 /// The HTML document around [`App`]; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,7 +61,10 @@ pub fn App() -> impl IntoView {
                 // Dashboard pages render completely on the server (`Async`) before they are sent,
                 // so they read right before hydration and without JavaScript.
                 <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=EventsPage ssr=SsrMode::Async />
+                    <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("events") view=EventsPage ssr=SsrMode::Async />
+                    <Route path=path!("events/:id") view=EventPage ssr=SsrMode::Async />
+                    <Route path=path!("events/:id/tickets") view=TicketsPage ssr=SsrMode::Async />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -1,12 +1,13 @@
 //! The signed-in dashboard: the layout every `/admin` page shares (navigation, who is signed
-//! in, sign-out) and the events overview.
+//! in, sign-out) and the overview at `/admin` (stat cards and the events).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
-use streamgate_domain::model::{time, Event, Me, Permission};
+use streamgate_domain::model::{time, DashboardStats, Event, Me, Permission};
 
-use crate::api::{current_user, list_events};
+use super::events::status_label;
+use crate::api::{current_user, get_dashboard, list_events};
 
 /// The signed-in user, shared with the pages inside the layout.
 pub type CurrentUser = Resource<Result<Me, crate::api::AppError>>;
@@ -21,7 +22,7 @@ pub fn AdminLayout() -> impl IntoView {
             <header class="topbar">
                 <a class="brand" href="/admin">"StreamGate"</a>
                 <nav aria-label="Dashboard">
-                    <A href="/admin" exact=true>"Events"</A>
+                    <A href="/admin/events">"Events"</A>
                     <Transition fallback=|| ()>
                         {move || {
                             me.get()
@@ -55,20 +56,36 @@ fn describe(me: &Me) -> String {
     }
 }
 
+/// `/admin`: the account's counts and its events.
 #[component]
-pub fn EventsPage() -> impl IntoView {
+pub fn OverviewPage() -> impl IntoView {
     let reloads = RwSignal::new(0u32);
+    let stats = Resource::new(move || reloads.get(), |_| get_dashboard());
     let events = Resource::new(move || reloads.get(), |_| list_events());
 
     view! {
-        <Title text="Events" />
+        <Title text="Overview" />
         <main class="admin">
             <header class="admin-header">
-                <h1>"Events"</h1>
+                <h1>"Overview"</h1>
                 <button type="button" on:click=move |_| reloads.update(|n| *n += 1)>
                     "Refresh"
                 </button>
             </header>
+            <Transition fallback=|| view! { <p>"Loading counts…"</p> }>
+                {move || {
+                    stats
+                        .get()
+                        .map(|result| match result {
+                            Ok(stats) => view! { <StatCards stats /> }.into_any(),
+                            Err(err) => {
+                                view! { <p class="error" role="alert">{err.to_string()}</p> }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <h2>"Events"</h2>
             <Transition fallback=|| view! { <p>"Loading events…"</p> }>
                 {move || {
                     events
@@ -82,7 +99,36 @@ pub fn EventsPage() -> impl IntoView {
                         })
                 }}
             </Transition>
+            <p>
+                <a href="/admin/events">"Search, create and manage events"</a>
+            </p>
         </main>
+    }
+}
+
+#[component]
+fn StatCards(stats: DashboardStats) -> impl IntoView {
+    let cards = [
+        ("stat-events", "Events", stats.total_events),
+        ("stat-active-events", "Active events", stats.active_events),
+        ("stat-codes", "Access codes", stats.total_tokens),
+        ("stat-redeemed", "Redeemed codes", stats.redeemed_tokens),
+        ("stat-viewers", "Viewers now", stats.active_viewers),
+    ];
+    view! {
+        <dl class="stats">
+            {cards
+                .into_iter()
+                .map(|(id, label, value)| {
+                    view! {
+                        <div class="stat" data-testid=id>
+                            <dt>{label}</dt>
+                            <dd>{value}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
     }
 }
 
@@ -105,12 +151,14 @@ fn EventTable(events: Vec<Event>) -> impl IntoView {
                 {events
                     .into_iter()
                     .map(|event| {
+                        let href = format!("/admin/events/{}", event.id);
+                        let status = status_label(&event);
                         view! {
                             <tr>
-                                <td>{event.title}</td>
+                                <td><a href=href>{event.title}</a></td>
                                 <td><time>{time::format(&event.starts_at)}</time></td>
                                 <td><time>{time::format(&event.ends_at)}</time></td>
-                                <td>{if event.is_active { "Active" } else { "Inactive" }}</td>
+                                <td>{status}</td>
                             </tr>
                         }
                     })

@@ -4,6 +4,7 @@ mod admin_api;
 mod caller;
 mod csrf;
 mod dashboard;
+mod dashboard_files;
 mod error;
 mod hls;
 mod login;
@@ -47,6 +48,7 @@ pub fn app_router(state: AppState) -> Router {
         .nest("/api/v1", platform_api::router())
         .nest("/api/admin", admin_api::router())
         .merge(dashboard::router())
+        .merge(dashboard_files::router())
         .merge(ui::router(&state))
         .layer(middleware::from_fn(dashboard::guard_pages))
         .layer(middleware::from_fn_with_state(
