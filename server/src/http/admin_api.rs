@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/session", get(session_status))
+        .merge(super::admin_events::router())
         .fallback(|| async { AdminError::new(StatusCode::NOT_FOUND, "Not found") })
 }
 

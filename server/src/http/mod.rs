@@ -1,14 +1,17 @@
 //! The HTTP doors, one module each, and the two listeners' routers.
 
 mod admin_api;
+mod admin_events;
 mod caller;
 mod csrf;
 mod dashboard;
 mod dashboard_files;
 mod error;
+mod event_input;
 mod hls;
 mod login;
 mod platform_api;
+mod platform_events;
 pub mod session;
 mod ui;
 

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(list_users).post(add_user))
         .route("/users/{id}", patch(update_user))
         .route("/audit", get(audit))
+        .merge(super::platform_events::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Cannot find this route") })
 }
 

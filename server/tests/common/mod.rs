@@ -260,3 +260,83 @@ pub fn on_both_databases(test: fn(Option<&str>)) {
     test(Some(url));
     drop(db);
 }
+
+/// `streamgate admin create` for a user of the only account (the account and its owner when
+/// there is none yet); returns the member as JSON.
+pub fn create_user(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    email: &str,
+    password: &str,
+    role: &str,
+) -> Value {
+    let mut command = streamgate(data_dir, database_url);
+    command.args([
+        "admin",
+        "create",
+        "--email",
+        email,
+        "--password",
+        password,
+        "--role",
+        role,
+    ]);
+    run_json(command)
+}
+
+/// A second organizer account with its owner, made through the domain (the command line only
+/// ever makes the first account). Run it while no server holds the database. Returns the owner.
+pub fn create_other_account(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    email: &str,
+    password: &str,
+) -> Value {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let location = DatabaseLocation::resolve(database_url, data_dir).unwrap();
+        let store = location.connect().await.unwrap();
+        store.migrate().await.unwrap();
+        let domain = streamgate_domain::service::Domain::new(
+            store.clone(),
+            streamgate_domain::authz::Authorizer::default(),
+        );
+        let (_, owner) = domain
+            .accounts()
+            .create_account_with_owner("Other Org", email, password)
+            .await
+            .unwrap();
+        store.close().await;
+        serde_json::to_value(owner).unwrap()
+    })
+}
+
+/// Signs in on seed 002's `/api/admin/login`; returns the `cookie` header value.
+pub fn admin_cookie(server: &Server, email: Option<&str>, password: &str) -> String {
+    let body = match email {
+        Some(email) => serde_json::json!({ "email": email, "password": password }),
+        None => serde_json::json!({ "password": password }),
+    };
+    let reply = post_json(&server.app_url("/api/admin/login"), &[], body);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.session_cookie().expect("a session cookie").0
+}
+
+/// Signs in on `/api/v1/auth/login`; returns the `authorization` header value.
+pub fn v1_bearer(server: &Server, email: &str, password: &str) -> String {
+    let reply = post_json(
+        &server.app_url("/api/v1/auth/login"),
+        &[],
+        serde_json::json!({ "email": email, "password": password }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    format!("Bearer {}", reply.json()["data"]["token"].as_str().unwrap())
+}
+
+/// A request with an optional JSON body.
+pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Option<Value>) -> Reply {
+    match body {
+        Some(value) => request(method, url, headers, Body::Json(value)),
+        None => request(method, url, headers, Body::Empty),
+    }
+}

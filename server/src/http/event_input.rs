@@ -1,0 +1,402 @@
+//! What the two event doors (seed 002's `/api/admin`, seed 001's `/api/v1`) share: request
+//! bodies whose errors name the field, list filters and paging from the query string, and the
+//! codes CSV download. Input problems are [`DomainError::Validation`]s, so each door renders
+//! them in its own wire format with the same 400.
+
+use axum::{
+    extract::rejection::{JsonRejection, QueryRejection},
+    http::header,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::{Deserialize, Deserializer};
+use streamgate_domain::{
+    model::{
+        time, AccessCode, CodeQuery, CodeStatus, Event, EventPatch, EventQuery, NewCodes, NewEvent,
+        PageRequest,
+    },
+    service::codes_csv,
+    DomainError,
+};
+use uuid::Uuid;
+
+/// A JSON body, or a 400 saying what is wrong with it (serde's message names the field).
+pub fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, DomainError> {
+    body.map(|Json(value)| value).map_err(|rejection| {
+        let text = rejection.body_text();
+        let text = text
+            .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+            .unwrap_or(&text)
+            .to_owned();
+        DomainError::validation("body", text)
+    })
+}
+
+/// The query string's parameters, or a 400.
+pub fn query_params(
+    query: Result<axum::extract::Query<ListParams>, QueryRejection>,
+) -> Result<ListParams, DomainError> {
+    query
+        .map(|axum::extract::Query(params)| params)
+        .map_err(|rejection| DomainError::validation("query", rejection.body_text()))
+}
+
+/// A field that is present, `null` or not: `Some(None)` for `null`, absent stays `None`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// An RFC 3339 time the caller sent in `field`.
+fn parse_time(
+    field: &'static str,
+    text: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, DomainError> {
+    time::parse(text).ok_or_else(|| {
+        DomainError::validation(
+            field,
+            format!("{field} must be an RFC 3339 time, e.g. 2025-03-15T09:00:00.000Z"),
+        )
+    })
+}
+
+fn required_time(
+    field: &'static str,
+    text: Option<String>,
+) -> Result<chrono::DateTime<chrono::Utc>, DomainError> {
+    let text =
+        text.ok_or_else(|| DomainError::validation(field, format!("{field} is required")))?;
+    parse_time(field, &text)
+}
+
+/// `POST …/events`: seed 002's create body, plus `accountId` (the superadmin names the account;
+/// members may leave it out).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventBody {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    stream_url: Option<String>,
+    #[serde(default)]
+    poster_url: Option<String>,
+    #[serde(default)]
+    starts_at: Option<String>,
+    #[serde(default)]
+    ends_at: Option<String>,
+    #[serde(default)]
+    access_window_hours: Option<i32>,
+    #[serde(default)]
+    pub account_id: Option<Uuid>,
+}
+
+impl EventBody {
+    /// The domain's input; the times are checked here so a bad one names its field.
+    pub fn new_event(self) -> Result<NewEvent, DomainError> {
+        Ok(NewEvent {
+            title: self.title.unwrap_or_default(),
+            description: self.description,
+            stream_url: self.stream_url,
+            poster_url: self.poster_url,
+            starts_at: required_time("startsAt", self.starts_at)?,
+            ends_at: required_time("endsAt", self.ends_at)?,
+            access_window_hours: self.access_window_hours,
+        })
+    }
+}
+
+/// `PUT …/events/:id`: any subset of the event's fields; `null` clears the optional texts.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPatchBody {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    stream_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    poster_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    starts_at: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    ends_at: Option<Option<String>>,
+    #[serde(default)]
+    access_window_hours: Option<i32>,
+    #[serde(default)]
+    is_active: Option<bool>,
+    #[serde(default)]
+    is_archived: Option<bool>,
+}
+
+impl EventPatchBody {
+    pub fn patch(self) -> Result<EventPatch, DomainError> {
+        let time = |field: &'static str, value: Option<Option<String>>| match value {
+            None => Ok(None),
+            Some(None) => Err(DomainError::validation(
+                field,
+                format!("{field} cannot be null"),
+            )),
+            Some(Some(text)) => parse_time(field, &text).map(Some),
+        };
+        Ok(EventPatch {
+            title: self.title,
+            description: self.description,
+            stream_url: self.stream_url,
+            poster_url: self.poster_url,
+            starts_at: time("startsAt", self.starts_at)?,
+            ends_at: time("endsAt", self.ends_at)?,
+            access_window_hours: self.access_window_hours,
+            is_active: self.is_active,
+            is_archived: self.is_archived,
+        })
+    }
+}
+
+/// `POST …/tokens` (`…/codes`): how many codes and their label.
+#[derive(Deserialize)]
+pub struct CodesBody {
+    count: i64,
+    #[serde(default)]
+    label: Option<String>,
+}
+
+impl From<CodesBody> for NewCodes {
+    fn from(body: CodesBody) -> Self {
+        NewCodes {
+            count: body.count,
+            label: body.label,
+        }
+    }
+}
+
+/// `POST …/bulk-revoke`: seed 002 names the list `tokenIds`; `/api/v1` also takes `codeIds`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkRevokeBody {
+    #[serde(alias = "codeIds")]
+    pub token_ids: Vec<Uuid>,
+}
+
+/// List filters and paging, all as text so each bad value gets a 400 naming its parameter.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListParams {
+    status: Option<String>,
+    search: Option<String>,
+    event_id: Option<String>,
+    #[serde(alias = "isActive")]
+    active: Option<String>,
+    #[serde(alias = "isArchived")]
+    archived: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+    cursor: Option<String>,
+}
+
+impl ListParams {
+    /// `limit` (1–500, default 50), then `cursor` (from a previous page's `nextCursor`) or
+    /// `offset`.
+    pub fn page(&self) -> Result<PageRequest, DomainError> {
+        let limit = match self.limit.as_deref().map(str::trim) {
+            None | Some("") => PageRequest::DEFAULT_LIMIT,
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|limit| (1..=PageRequest::MAX_LIMIT).contains(limit))
+                .ok_or_else(|| {
+                    DomainError::validation(
+                        "limit",
+                        format!("limit must be between 1 and {}", PageRequest::MAX_LIMIT),
+                    )
+                })?,
+        };
+        let offset = match self.offset.as_deref().map(str::trim) {
+            None | Some("") => 0,
+            Some(text) => text.parse::<u32>().map_err(|_| {
+                DomainError::validation("offset", "offset must be a whole number, 0 or more")
+            })?,
+        };
+        let cursor = self
+            .cursor
+            .as_deref()
+            .map(str::trim)
+            .filter(|cursor| !cursor.is_empty())
+            .map(str::to_owned);
+        Ok(PageRequest {
+            limit,
+            offset,
+            cursor,
+        })
+    }
+
+    /// Codes of `event_id` (from the path) or of the `eventId` parameter, with `status` and
+    /// `search`.
+    pub fn code_query(&self, event_id: Option<Uuid>) -> Result<CodeQuery, DomainError> {
+        let event_id =
+            match event_id {
+                Some(id) => Some(id),
+                None => match self.event_id.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(text) => Some(Uuid::try_parse(text).map_err(|_| {
+                        DomainError::validation("eventId", "eventId must be a UUID")
+                    })?),
+                },
+            };
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                CodeStatus::parse(&text.to_ascii_lowercase()).ok_or_else(|| {
+                    DomainError::validation(
+                        "status",
+                        "status must be one of unused, redeemed, revoked, expired",
+                    )
+                })?,
+            ),
+        };
+        Ok(CodeQuery {
+            event_id,
+            status,
+            search: self.search.clone(),
+            page: self.page()?,
+        })
+    }
+
+    /// Events matching `search`, `active` and `archived`.
+    pub fn event_query(&self) -> Result<EventQuery, DomainError> {
+        Ok(EventQuery {
+            search: self.search.clone(),
+            is_active: flag("active", self.active.as_deref())?,
+            is_archived: flag("archived", self.archived.as_deref())?,
+            page: self.page()?,
+        })
+    }
+}
+
+fn flag(field: &'static str, text: Option<&str>) -> Result<Option<bool>, DomainError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("true") | Some("1") => Ok(Some(true)),
+        Some("false") | Some("0") => Ok(Some(false)),
+        Some(_) => Err(DomainError::validation(
+            field,
+            format!("{field} must be true or false"),
+        )),
+    }
+}
+
+/// The codes CSV as a download named after the event.
+pub fn csv_download(event: &Event, codes: &[AccessCode]) -> Response {
+    let body = codes_csv(codes, time::now());
+    let disposition = format!("attachment; filename=\"{}-codes.csv\"", file_stem(event));
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            // The rows are tickets: no shared cache keeps them.
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The event's title as a file name: ASCII letters and digits, words joined by `-`, at most
+/// 60 characters; `event-<id>` when nothing of the title is left.
+fn file_stem(event: &Event) -> String {
+    let mut stem = String::new();
+    for word in event
+        .title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if stem.len() + word.len() + 1 > 60 {
+            break;
+        }
+        if !stem.is_empty() {
+            stem.push('-');
+        }
+        stem.push_str(&word.to_ascii_lowercase());
+    }
+    if stem.is_empty() {
+        format!("event-{}", event.id.simple())
+    } else {
+        stem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(title: &str) -> Event {
+        let at = time::parse("2025-03-15T09:00:00Z").unwrap();
+        Event {
+            id: Uuid::nil(),
+            account_id: None,
+            title: title.into(),
+            description: None,
+            stream_url: None,
+            poster_url: None,
+            starts_at: at,
+            ends_at: at,
+            access_window_hours: 48,
+            is_active: true,
+            is_archived: false,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn file_names_are_ascii_and_never_empty() {
+        assert_eq!(
+            file_stem(&event("Annual Conference 2025")),
+            "annual-conference-2025"
+        );
+        assert_eq!(
+            file_stem(&event("\"Ünïcode\"; rm -rf / ✨")),
+            "n-code-rm-rf"
+        );
+        assert_eq!(
+            file_stem(&event("✨✨")),
+            "event-00000000000000000000000000000000"
+        );
+        assert!(file_stem(&event(&"word ".repeat(40))).len() <= 60);
+    }
+
+    #[test]
+    fn paging_and_filters_name_the_bad_parameter() {
+        let field = |params: ListParams| match params.code_query(None) {
+            Err(DomainError::Validation { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let params = |f: fn(&mut ListParams)| {
+            let mut params = ListParams::default();
+            f(&mut params);
+            params
+        };
+        assert_eq!(field(params(|p| p.limit = Some("0".into()))), "limit");
+        assert_eq!(field(params(|p| p.limit = Some("501".into()))), "limit");
+        assert_eq!(field(params(|p| p.offset = Some("-1".into()))), "offset");
+        assert_eq!(field(params(|p| p.status = Some("used".into()))), "status");
+        assert_eq!(field(params(|p| p.event_id = Some("42".into()))), "eventId");
+        let query = params(|p| {
+            p.limit = Some("500".into());
+            p.status = Some("Revoked".into());
+        })
+        .code_query(None)
+        .unwrap();
+        assert_eq!(query.page.limit, 500);
+        assert_eq!(query.status, Some(CodeStatus::Revoked));
+        assert_eq!(
+            ListParams::default().page().unwrap(),
+            PageRequest::default()
+        );
+    }
+}
