@@ -165,8 +165,8 @@ fn CreateEventForm(accounts: Vec<Account>) -> impl IntoView {
         }
     });
     view! {
-        <section class="panel" aria-labelledby="new-event-title">
-            <h2 id="new-event-title">"New event"</h2>
+        <section class="panel" aria-labelledby="create-event-heading">
+            <h2 id="create-event-heading">"New event"</h2>
             <ActionForm action=create attr:class="stacked-form">
                 <AccountField accounts errors />
                 <EventFields prefix="new-event" event=None errors />
