@@ -610,6 +610,26 @@ async fn event_changes_move_code_expiry_and_delete_cascades(store: Arc<dyn Store
         "Keynote (day 1)"
     );
 
+    // A switch made through an update is audited as the switch.
+    domain
+        .events()
+        .update(
+            &owner,
+            keynote.id,
+            EventPatch {
+                is_active: Some(false),
+                ..EventPatch::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let trail = domain.accounts().audit_trail(&owner, None).await.unwrap();
+    assert_eq!(
+        (trail[0].action.as_str(), trail[1].action.as_str()),
+        ("event.deactivated", "event.updated")
+    );
+
     // Switches.
     let off = domain
         .events()

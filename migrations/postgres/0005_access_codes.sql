@@ -14,3 +14,9 @@ CREATE TABLE access_codes (
 
 -- The codes table pages newest first within an event, by keyset (created_at, id).
 CREATE INDEX access_codes_event_created ON access_codes (event_id, created_at, id);
+
+-- Status filters (unused/redeemed/expired are "not revoked" plus a condition on redemption and
+-- expiry): the range of one event's not-revoked codes, newest first, with everything the filter
+-- reads, so counting and paging a filtered table of 100,000 codes never visits the table rows.
+CREATE INDEX access_codes_event_state
+    ON access_codes (event_id, is_revoked, created_at, id, redeemed_at, expires_at);

@@ -241,8 +241,35 @@ impl<'a> EventService<'a> {
         event.is_active = patch.is_active.unwrap_or(event.is_active);
         event.is_archived = patch.is_archived.unwrap_or(event.is_archived);
         let event = validated(event)?;
-        self.save(principal, &before, event, "event.updated", ip)
-            .await
+        let event = self
+            .save(principal, &before, event, "event.updated", ip)
+            .await?;
+        // Switches made through an update are audited as such, so that deactivations read the
+        // same in the trail (and to the revocation feed) whichever door made them.
+        for (changed, switch) in [
+            (
+                before.is_active != event.is_active,
+                if event.is_active {
+                    EventSwitch::Activate
+                } else {
+                    EventSwitch::Deactivate
+                },
+            ),
+            (
+                before.is_archived != event.is_archived,
+                if event.is_archived {
+                    EventSwitch::Archive
+                } else {
+                    EventSwitch::Unarchive
+                },
+            ),
+        ] {
+            if changed {
+                self.audit(principal, &event, switch.audit_action(), ip)
+                    .await?;
+            }
+        }
+        Ok(event)
     }
 
     /// Activates, deactivates, archives or unarchives an event. Needs `events:write`.
