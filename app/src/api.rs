@@ -240,77 +240,84 @@ pub async fn get_event(id: Uuid) -> Result<EventSummary, AppError> {
         .map_err(server::app_error)
 }
 
-/// A new event. Times are UTC, as `datetime-local` inputs send them (`2025-03-15T09:00`) or
-/// RFC 3339. `account_id` is for the superadmin; members create in their own account.
-#[allow(clippy::too_many_arguments)]
-#[server(prefix = "/_rpc", endpoint = "events/create")]
-pub async fn create_event(
-    account_id: Option<String>,
-    title: String,
-    description: Option<String>,
-    stream_url: Option<String>,
-    poster_url: Option<String>,
-    starts_at: String,
-    ends_at: String,
-    access_window_hours: Option<String>,
-) -> Result<Event, AppError> {
-    let (domain, principal) = server::caller()?;
-    let asked = match account_id.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => Some(
-            text.parse::<Uuid>()
-                .map_err(|_| server::invalid("accountId", "choose an account"))?,
-        ),
-    };
-    let account_id = domain
-        .accounts()
-        .acting_account(&principal, asked)
-        .map_err(server::app_error)?;
-    let input = streamgate_domain::model::NewEvent {
-        title,
-        description,
-        stream_url,
-        poster_url,
-        starts_at: server::form_time("startsAt", &starts_at)?,
-        ends_at: server::form_time("endsAt", &ends_at)?,
-        access_window_hours: server::form_hours(access_window_hours.as_deref())?,
-    };
-    domain
-        .events()
-        .create(&principal, account_id, input, server::client_ip())
-        .await
-        .map_err(server::app_error)
-}
+pub use event_forms::*;
 
-/// Changes an event's fields (every field of the edit form; blank optional fields clear).
+/// The event form's two calls take one argument per form field, which is how server functions
+/// read forms; the browser-side stubs the `#[server]` macro writes cannot carry an `allow`.
 #[allow(clippy::too_many_arguments)]
-#[server(prefix = "/_rpc", endpoint = "events/update")]
-pub async fn update_event(
-    id: Uuid,
-    title: String,
-    description: Option<String>,
-    stream_url: Option<String>,
-    poster_url: Option<String>,
-    starts_at: String,
-    ends_at: String,
-    access_window_hours: Option<String>,
-) -> Result<Event, AppError> {
-    let (domain, principal) = server::caller()?;
-    let patch = streamgate_domain::model::EventPatch {
-        title: Some(title),
-        description: Some(description),
-        stream_url: Some(stream_url),
-        poster_url: Some(poster_url),
-        starts_at: Some(server::form_time("startsAt", &starts_at)?),
-        ends_at: Some(server::form_time("endsAt", &ends_at)?),
-        access_window_hours: server::form_hours(access_window_hours.as_deref())?,
-        ..Default::default()
-    };
-    domain
-        .events()
-        .update(&principal, id, patch, server::client_ip())
-        .await
-        .map_err(server::app_error)
+mod event_forms {
+    use super::*;
+
+    /// A new event. Times are UTC, as `datetime-local` inputs send them (`2025-03-15T09:00`) or
+    /// RFC 3339. `account_id` is for the superadmin; members create in their own account.
+    #[server(prefix = "/_rpc", endpoint = "events/create")]
+    pub async fn create_event(
+        account_id: Option<String>,
+        title: String,
+        description: Option<String>,
+        stream_url: Option<String>,
+        poster_url: Option<String>,
+        starts_at: String,
+        ends_at: String,
+        access_window_hours: Option<String>,
+    ) -> Result<Event, AppError> {
+        let (domain, principal) = server::caller()?;
+        let asked = match account_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                text.parse::<Uuid>()
+                    .map_err(|_| server::invalid("accountId", "choose an account"))?,
+            ),
+        };
+        let account_id = domain
+            .accounts()
+            .acting_account(&principal, asked)
+            .map_err(server::app_error)?;
+        let input = streamgate_domain::model::NewEvent {
+            title,
+            description,
+            stream_url,
+            poster_url,
+            starts_at: server::form_time("startsAt", &starts_at)?,
+            ends_at: server::form_time("endsAt", &ends_at)?,
+            access_window_hours: server::form_hours(access_window_hours.as_deref())?,
+        };
+        domain
+            .events()
+            .create(&principal, account_id, input, server::client_ip())
+            .await
+            .map_err(server::app_error)
+    }
+
+    /// Changes an event's fields (every field of the edit form; blank optional fields clear).
+    #[server(prefix = "/_rpc", endpoint = "events/update")]
+    pub async fn update_event(
+        id: Uuid,
+        title: String,
+        description: Option<String>,
+        stream_url: Option<String>,
+        poster_url: Option<String>,
+        starts_at: String,
+        ends_at: String,
+        access_window_hours: Option<String>,
+    ) -> Result<Event, AppError> {
+        let (domain, principal) = server::caller()?;
+        let patch = streamgate_domain::model::EventPatch {
+            title: Some(title),
+            description: Some(description),
+            stream_url: Some(stream_url),
+            poster_url: Some(poster_url),
+            starts_at: Some(server::form_time("startsAt", &starts_at)?),
+            ends_at: Some(server::form_time("endsAt", &ends_at)?),
+            access_window_hours: server::form_hours(access_window_hours.as_deref())?,
+            ..Default::default()
+        };
+        domain
+            .events()
+            .update(&principal, id, patch, server::client_ip())
+            .await
+            .map_err(server::app_error)
+    }
 }
 
 /// `activate`, `deactivate`, `archive` or `unarchive`.
