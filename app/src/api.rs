@@ -530,6 +530,8 @@ mod server {
             DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => {
                 AppError::Unauthenticated
             }
+            // The dashboard's calls never play; a viewer's refusal is shown as it is worded.
+            DomainError::Playback(refusal) => AppError::Server(refusal.to_string()),
             DomainError::Storage(cause) => {
                 tracing::error!(error = %cause, "server function failed");
                 AppError::Server("The server could not complete the request.".into())

@@ -35,6 +35,10 @@ pub enum DomainError {
         permission: crate::model::Permission,
     },
 
+    /// Seed 002's public playback API said no, with its own status and wording.
+    #[error(transparent)]
+    Playback(#[from] PlaybackRefusal),
+
     /// The database failed; details are logged where it is rendered, not shown to callers.
     #[cfg(feature = "server")]
     #[error("storage failure")]
@@ -50,6 +54,7 @@ impl DomainError {
             DomainError::Forbidden { .. } => 403,
             DomainError::NotFound { .. } => 404,
             DomainError::Conflict { .. } => 409,
+            DomainError::Playback(refusal) => refusal.status_code(),
             #[cfg(feature = "server")]
             DomainError::Storage(_) => 500,
         }
@@ -59,6 +64,70 @@ impl DomainError {
         DomainError::Validation {
             field,
             message: message.into(),
+        }
+    }
+}
+
+/// Why a viewer's code or playback token was refused. The messages are seed 002's, verbatim:
+/// the public API shows them as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PlaybackRefusal {
+    /// Blank, or not made of letters and digits.
+    #[error("Access code is required")]
+    CodeMissing,
+    #[error("Invalid access code")]
+    UnknownCode,
+    #[error("Access code has been revoked")]
+    CodeRevoked,
+    #[error("This event is not currently available")]
+    EventUnavailable,
+    /// Another device holds the code's live session.
+    #[error("This access code is currently in use on another device")]
+    InUse,
+    #[error("Access code has expired")]
+    CodeExpired,
+    /// Too many validations from one client address.
+    #[error("Too many requests. Please try again later.")]
+    TooManyValidations { retry_after_secs: u64 },
+    /// Missing, malformed, wrongly signed or expired playback token.
+    #[error("Valid playback token required")]
+    InvalidToken,
+    /// The code was revoked or the event switched off since the token was issued.
+    #[error("Access has been revoked")]
+    AccessRevoked,
+    /// The code (and so the token) has expired.
+    #[error("Access has expired")]
+    AccessExpired,
+    /// Too many refreshes for one code.
+    #[error("Too many refresh requests")]
+    TooManyRefreshes { retry_after_secs: u64 },
+    /// The session was released, superseded or timed out.
+    #[error("Session not found")]
+    SessionNotFound,
+}
+
+impl PlaybackRefusal {
+    pub fn status_code(self) -> u16 {
+        match self {
+            PlaybackRefusal::CodeMissing => 400,
+            PlaybackRefusal::UnknownCode | PlaybackRefusal::InvalidToken => 401,
+            PlaybackRefusal::CodeRevoked
+            | PlaybackRefusal::EventUnavailable
+            | PlaybackRefusal::AccessRevoked => 403,
+            PlaybackRefusal::SessionNotFound => 404,
+            PlaybackRefusal::InUse => 409,
+            PlaybackRefusal::CodeExpired | PlaybackRefusal::AccessExpired => 410,
+            PlaybackRefusal::TooManyValidations { .. }
+            | PlaybackRefusal::TooManyRefreshes { .. } => 429,
+        }
+    }
+
+    /// For a rate limit: seconds until the next attempt can succeed (`Retry-After`).
+    pub fn retry_after_secs(self) -> Option<u64> {
+        match self {
+            PlaybackRefusal::TooManyValidations { retry_after_secs }
+            | PlaybackRefusal::TooManyRefreshes { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
         }
     }
 }

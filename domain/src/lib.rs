@@ -5,6 +5,8 @@ pub mod error;
 pub mod model;
 
 #[cfg(feature = "server")]
+pub mod access;
+#[cfg(feature = "server")]
 pub mod authz;
 #[cfg(feature = "server")]
 pub mod service;
@@ -13,4 +15,4 @@ pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use error::DomainError;
+pub use error::{DomainError, PlaybackRefusal};

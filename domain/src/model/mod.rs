@@ -5,6 +5,8 @@ mod code;
 mod event;
 mod identity;
 mod permission;
+mod playback;
+mod revocation;
 pub mod time;
 
 pub use audit::AuditEntry;
@@ -18,3 +20,11 @@ pub use event::{
 };
 pub use identity::{Account, CredentialKind, Me, Member, NewMember, Principal, Subject};
 pub use permission::{Permission, Role};
+pub use playback::{
+    stream_path, EventStatus, EventStatusReport, PlaybackGrant, RefreshedToken, ViewerEvent,
+    ENTRY_PLAYLIST, PLAYBACK_TOKEN_LIFETIME_SECS,
+};
+pub use revocation::{
+    AccessChange, AccessChangeKind, CodeRestoration, CodeRevocation, EndedSession,
+    EventDeactivation, EventReactivation, RevocationFeed, SessionEndReason,
+};

@@ -10,12 +10,13 @@ use super::{
     accounts::{actor, record_audit},
     events::{non_empty, EventService},
     secret::random_alphanumeric,
+    Context,
 };
 use crate::{
     authz::Authorizer,
     model::{
-        time, AccessCode, CodeQuery, Event, NewCodes, Page, Permission, Principal, CODE_LENGTH,
-        MAX_CODES_PER_BATCH,
+        time, AccessChange, AccessCode, CodeQuery, Event, NewCodes, Page, Permission, Principal,
+        CODE_LENGTH, MAX_CODES_PER_BATCH,
     },
     store::Store,
     DomainError,
@@ -31,15 +32,20 @@ const NOT_FOUND: DomainError = DomainError::NotFound {
 pub struct CodeService<'a> {
     store: &'a dyn Store,
     authz: &'a Authorizer,
+    context: Context<'a>,
 }
 
 impl<'a> CodeService<'a> {
-    pub(super) fn new(store: &'a dyn Store, authz: &'a Authorizer) -> Self {
-        Self { store, authz }
+    pub(super) fn new(context: Context<'a>) -> Self {
+        Self {
+            store: context.store,
+            authz: context.authz,
+            context,
+        }
     }
 
     fn events(&self) -> EventService<'a> {
-        EventService::new(self.store, self.authz)
+        EventService::new(self.context)
     }
 
     /// Mints `input.count` (1–500) new codes for an event, all or none. Needs `codes:create`.
@@ -188,6 +194,10 @@ impl<'a> CodeService<'a> {
             .set_code_revoked(id, revoked, now)
             .await?
             .ok_or(NOT_FOUND)?;
+        // The code's tokens stop (or start again) at the very next stream request.
+        self.context
+            .revocations
+            .apply(&[AccessChange::revocation(&code, revoked, now)]);
         let action = if revoked {
             "code.revoked"
         } else {
@@ -220,10 +230,12 @@ impl<'a> CodeService<'a> {
                 format!("tokenIds must list 1 to {MAX_BULK_REVOKE} ids"),
             ));
         }
-        let revoked = self
+        let changes = self
             .store
             .revoke_codes(ids, principal.account_id(), time::now())
             .await?;
+        self.context.revocations.apply(&changes);
+        let revoked = changes.len() as u64;
         if revoked > 0 {
             record_audit(
                 self.store,

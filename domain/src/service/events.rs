@@ -5,12 +5,16 @@ use std::net::IpAddr;
 
 use uuid::Uuid;
 
-use super::accounts::{actor, operator_account, record_audit};
+use super::{
+    accounts::{actor, operator_account, record_audit},
+    Context,
+};
 use crate::{
     authz::Authorizer,
     model::{
-        time, CodeQuery, DashboardStats, Event, EventCounts, EventPatch, EventQuery, EventSummary,
-        NewEvent, Page, PageRequest, Permission, Principal, DEFAULT_ACCESS_WINDOW_HOURS,
+        time, AccessChange, AccessChangeKind, CodeQuery, DashboardStats, Event, EventCounts,
+        EventPatch, EventQuery, EventSummary, NewEvent, Page, PageRequest, Permission, Principal,
+        DEFAULT_ACCESS_WINDOW_HOURS,
     },
     store::Store,
     DomainError,
@@ -24,6 +28,7 @@ const NOT_FOUND: DomainError = DomainError::NotFound { what: "Event" };
 pub struct EventService<'a> {
     store: &'a dyn Store,
     authz: &'a Authorizer,
+    context: Context<'a>,
 }
 
 /// The switches of seed 002's `PATCH /api/admin/events/:id/{activate,deactivate,archive,unarchive}`.
@@ -56,8 +61,12 @@ impl EventSwitch {
 }
 
 impl<'a> EventService<'a> {
-    pub(super) fn new(store: &'a dyn Store, authz: &'a Authorizer) -> Self {
-        Self { store, authz }
+    pub(super) fn new(context: Context<'a>) -> Self {
+        Self {
+            store: context.store,
+            authz: context.authz,
+            context,
+        }
     }
 
     /// A new event in `account_id`. Needs `events:write` in that account.
@@ -302,9 +311,24 @@ impl<'a> EventService<'a> {
         event.updated_at = time::now();
         let codes_expire_at = event.codes_expire_at();
         let expiry_moved = codes_expire_at != before.codes_expire_at();
+        // Switching an event off (or on again) reaches viewers' tokens already issued.
+        let change = (event.is_active != before.is_active).then_some(AccessChange {
+            at: event.updated_at,
+            event_id: event.id,
+            kind: if event.is_active {
+                AccessChangeKind::EventReactivated
+            } else {
+                AccessChangeKind::EventDeactivated
+            },
+        });
         self.store
-            .update_event(&event, expiry_moved.then_some(codes_expire_at))
+            .update_event(
+                &event,
+                expiry_moved.then_some(codes_expire_at),
+                change.as_ref(),
+            )
             .await?;
+        self.context.revocations.apply(change.as_slice());
         self.audit(principal, &event, action, ip).await?;
         Ok(event)
     }
@@ -318,9 +342,15 @@ impl<'a> EventService<'a> {
     ) -> Result<(), DomainError> {
         self.authz.require(principal, Permission::EventsDelete)?;
         let event = self.visible(principal, id).await?;
-        if !self.store.delete_event(id).await? {
+        let change = AccessChange {
+            at: time::now(),
+            event_id: id,
+            kind: AccessChangeKind::EventDeleted,
+        };
+        if !self.store.delete_event(&change).await? {
             return Err(NOT_FOUND);
         }
+        self.context.revocations.apply(&[change]);
         self.audit(principal, &event, "event.deleted", ip).await?;
         tracing::info!(event_id = %id, "event deleted");
         Ok(())
@@ -330,7 +360,11 @@ impl<'a> EventService<'a> {
     /// superadmin). Needs `events:read`.
     pub async fn dashboard(&self, principal: &Principal) -> Result<DashboardStats, DomainError> {
         self.authz.require(principal, Permission::EventsRead)?;
-        Ok(self.store.dashboard_stats(principal.account_id()).await?)
+        let live_since = self.context.playback.live_since(time::now());
+        Ok(self
+            .store
+            .dashboard_stats(principal.account_id(), live_since)
+            .await?)
     }
 
     async fn audit(

@@ -2,6 +2,7 @@
 //! names a pool. Both backends share their queries (see `sql.rs`); each keeps its own
 //! migrations because the column types differ.
 
+mod playback;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -14,10 +15,11 @@ use uuid::Uuid;
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    AccessCode, Account, AuditEntry, CodeQuery, DashboardStats, Event, EventQuery, EventSummary,
-    Member, Role,
+    AccessChange, AccessCode, Account, AuditEntry, CodeQuery, DashboardStats, Event, EventQuery,
+    EventSummary, Member, Role,
 };
 
+pub use playback::{ClaimOutcome, PlaybackStore, SessionClaim};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -64,9 +66,9 @@ impl fmt::Display for Backend {
     }
 }
 
-/// Every query the domain needs, one method each.
+/// Every query the domain needs, one method each (watching's are in [`PlaybackStore`]).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PlaybackStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies the backend's pending migrations.
@@ -86,19 +88,24 @@ pub trait Store: Send + Sync + 'static {
         account_id: Option<Uuid>,
         query: &EventQuery,
     ) -> Result<(Vec<EventSummary>, i64), StoreError>;
-    /// Stores every field of `event`; with `codes_expire_at`, moves its codes' expiry there, in
-    /// the same transaction.
+    /// Stores every field of `event`; with `codes_expire_at`, moves its codes' expiry there, and
+    /// logs `change` (a switch on or off), in the same transaction.
     async fn update_event(
         &self,
         event: &Event,
         codes_expire_at: Option<DateTime<Utc>>,
+        change: Option<&AccessChange>,
     ) -> Result<(), StoreError>;
-    /// Deletes an event with its codes (and, through them, their sessions); `false` if absent.
-    async fn delete_event(&self, id: Uuid) -> Result<bool, StoreError>;
-    /// Counts for the dashboard: one account's (every account's with `None`). Leaves
-    /// `active_viewers` at 0: playback sessions are counted by their own query.
-    async fn dashboard_stats(&self, account_id: Option<Uuid>)
-        -> Result<DashboardStats, StoreError>;
+    /// Deletes the event of `change` (its deletion) with its codes and their sessions, logging
+    /// the change; `false` if absent.
+    async fn delete_event(&self, change: &AccessChange) -> Result<bool, StoreError>;
+    /// Counts for the dashboard: one account's (every account's with `None`); viewers are the
+    /// sessions seen after `live_since`.
+    async fn dashboard_stats(
+        &self,
+        account_id: Option<Uuid>,
+        live_since: DateTime<Utc>,
+    ) -> Result<DashboardStats, StoreError>;
 
     /// Inserts a batch of codes in one transaction. Codes that collide with existing ones (or
     /// each other) get a fresh code from `regenerate` and are retried; if collisions persist
@@ -121,7 +128,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<AccessCode>, i64), StoreError>;
     /// Every code of an event, newest first (the CSV export).
     async fn list_event_codes(&self, event_id: Uuid) -> Result<Vec<AccessCode>, StoreError>;
-    /// Revokes (keeping the first revocation time) or un-revokes one code; `None` if absent.
+    /// Revokes (keeping the first revocation time) or un-revokes one code, logging the change;
+    /// `None` if absent.
     async fn set_code_revoked(
         &self,
         id: Uuid,
@@ -129,13 +137,13 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Option<AccessCode>, StoreError>;
     /// Revokes those of `ids` that are not revoked yet and belong to the account (any account
-    /// with `None`); returns how many changed.
+    /// with `None`), logging each; returns the changes.
     async fn revoke_codes(
         &self,
         ids: &[Uuid],
         account_id: Option<Uuid>,
         now: DateTime<Utc>,
-    ) -> Result<u64, StoreError>;
+    ) -> Result<Vec<AccessChange>, StoreError>;
 
     /// A new account and its first user, in one transaction.
     async fn insert_account_with_user(

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sqlx::{migrate::Migrator, postgres::PgPoolOptions, PgPool};
 
-use super::{sql::impl_store, Backend, StoreError};
+use super::{playback::impl_playback_store, sql::impl_store, Backend, StoreError};
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -24,3 +24,4 @@ impl PostgresStore {
 }
 
 impl_store!(PostgresStore, Backend::Postgres, sqlx::Postgres);
+impl_playback_store!(PostgresStore, sqlx::Postgres);

@@ -49,7 +49,8 @@ pub(super) const SELECT_CODE_STATS: &str = "SELECT COUNT(*), COUNT(c.redeemed_at
     FROM access_codes c JOIN events e ON e.id = c.event_id \
     WHERE $1 IS NULL OR e.account_id = $1";
 
-const CODE_COLUMNS: &str = "c.id, c.code, c.event_id, c.label, c.is_revoked, c.revoked_at, \
+pub(super) const CODE_COLUMNS: &str =
+    "c.id, c.code, c.event_id, c.label, c.is_revoked, c.revoked_at, \
     c.redeemed_at, c.redeemed_ip, c.expires_at, c.created_at";
 
 pub(super) fn select_code_by_id() -> String {
@@ -429,6 +430,7 @@ macro_rules! impl_store {
                 &self,
                 event: &$crate::model::Event,
                 codes_expire_at: Option<chrono::DateTime<chrono::Utc>>,
+                change: Option<&$crate::model::AccessChange>,
             ) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query($crate::store::sql::UPDATE_EVENT)
@@ -452,25 +454,37 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                if let Some(change) = change {
+                    $crate::store::playback::insert_access_change!(&mut *tx, change);
+                }
                 tx.commit().await?;
                 Ok(())
             }
 
             async fn delete_event(
                 &self,
-                id: uuid::Uuid,
+                change: &$crate::model::AccessChange,
             ) -> Result<bool, $crate::store::StoreError> {
-                Ok(sqlx::query($crate::store::sql::DELETE_EVENT)
-                    .bind(id)
-                    .execute(&self.pool)
+                let mut tx = self.pool.begin().await?;
+                let deleted = sqlx::query($crate::store::sql::DELETE_EVENT)
+                    .bind(change.event_id)
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected()
-                    == 1)
+                    == 1;
+                if !deleted {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                $crate::store::playback::insert_access_change!(&mut *tx, change);
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn dashboard_stats(
                 &self,
                 account_id: Option<uuid::Uuid>,
+                live_since: chrono::DateTime<chrono::Utc>,
             ) -> Result<$crate::model::DashboardStats, $crate::store::StoreError> {
                 let (total_events, active_events): (i64, i64) =
                     sqlx::query_as($crate::store::sql::SELECT_EVENT_STATS)
@@ -482,12 +496,18 @@ macro_rules! impl_store {
                         .bind(account_id)
                         .fetch_one(&self.pool)
                         .await?;
+                let active_viewers: i64 =
+                    sqlx::query_scalar($crate::store::playback::COUNT_LIVE_SESSIONS)
+                        .bind(account_id)
+                        .bind(live_since)
+                        .fetch_one(&self.pool)
+                        .await?;
                 Ok($crate::model::DashboardStats {
                     total_events,
                     active_events,
                     total_tokens,
                     redeemed_tokens,
-                    active_viewers: 0,
+                    active_viewers,
                 })
             }
 
@@ -582,12 +602,20 @@ macro_rules! impl_store {
                 revoked: bool,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<Option<$crate::model::AccessCode>, $crate::store::StoreError> {
-                Ok(sqlx::query_as(&$crate::store::sql::update_code_revoked())
-                    .bind(id)
-                    .bind(revoked)
-                    .bind(now)
-                    .fetch_optional(&self.pool)
-                    .await?)
+                let mut tx = self.pool.begin().await?;
+                let code: Option<$crate::model::AccessCode> =
+                    sqlx::query_as(&$crate::store::sql::update_code_revoked())
+                        .bind(id)
+                        .bind(revoked)
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(code) = &code {
+                    let change = $crate::model::AccessChange::revocation(code, revoked, now);
+                    $crate::store::playback::insert_access_change!(&mut *tx, &change);
+                }
+                tx.commit().await?;
+                Ok(code)
             }
 
             async fn revoke_codes(
@@ -595,9 +623,9 @@ macro_rules! impl_store {
                 ids: &[uuid::Uuid],
                 account_id: Option<uuid::Uuid>,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<u64, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::model::AccessChange>, $crate::store::StoreError> {
                 if ids.is_empty() {
-                    return Ok(0);
+                    return Ok(Vec::new());
                 }
                 let mut update = sqlx::QueryBuilder::<$db>::new(
                     "UPDATE access_codes SET is_revoked = TRUE, revoked_at = ",
@@ -616,7 +644,23 @@ macro_rules! impl_store {
                         .push_bind(account_id)
                         .push(")");
                 }
-                Ok(update.build().execute(&self.pool).await?.rows_affected())
+                update.push(" RETURNING code, event_id");
+                let mut tx = self.pool.begin().await?;
+                let revoked: Vec<(String, uuid::Uuid)> =
+                    update.build_query_as().fetch_all(&mut *tx).await?;
+                let changes: Vec<$crate::model::AccessChange> = revoked
+                    .into_iter()
+                    .map(|(code, event_id)| $crate::model::AccessChange {
+                        at: now,
+                        event_id,
+                        kind: $crate::model::AccessChangeKind::CodeRevoked { code },
+                    })
+                    .collect();
+                for change in &changes {
+                    $crate::store::playback::insert_access_change!(&mut *tx, change);
+                }
+                tx.commit().await?;
+                Ok(changes)
             }
 
             async fn insert_account_with_user(

@@ -8,7 +8,7 @@ use sqlx::{
     SqlitePool,
 };
 
-use super::{sql::impl_store, Backend, StoreError};
+use super::{playback::impl_playback_store, sql::impl_store, Backend, StoreError};
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -42,3 +42,4 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, Backend::Sqlite, sqlx::Sqlite);
+impl_playback_store!(SqliteStore, sqlx::Sqlite);

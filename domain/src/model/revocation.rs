@@ -1,0 +1,482 @@
+//! Changes that take access away from playback tokens already issued (or give it back), and
+//! seed 002's revocation feed that carries them to HLS edges.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::time::rfc3339_millis;
+
+/// One change at `at` to what the tokens of an event may still fetch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessChange {
+    pub at: DateTime<Utc>,
+    pub event_id: Uuid,
+    pub kind: AccessChangeKind,
+}
+
+impl AccessChange {
+    /// The change a revocation (or un-revocation) of `code` at `at` makes.
+    pub fn revocation(code: &super::AccessCode, revoked: bool, at: DateTime<Utc>) -> Self {
+        let text = code.code.clone();
+        AccessChange {
+            at,
+            event_id: code.event_id,
+            kind: if revoked {
+                AccessChangeKind::CodeRevoked { code: text }
+            } else {
+                AccessChangeKind::CodeRestored { code: text }
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccessChangeKind {
+    CodeRevoked {
+        code: String,
+    },
+    /// A revoked code was un-revoked.
+    CodeRestored {
+        code: String,
+    },
+    EventDeactivated,
+    EventReactivated,
+    /// Deleted with its codes: like a deactivation that is never undone.
+    EventDeleted,
+    SessionEnded {
+        session_id: Uuid,
+        code: String,
+        reason: SessionEndReason,
+    },
+}
+
+/// Why a playback session stopped counting as the code's device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionEndReason {
+    /// The player let go (`POST /api/playback/release`).
+    Released,
+    /// Timed out, and another device validated the code.
+    Superseded,
+    /// No heartbeat within the session timeout.
+    TimedOut,
+}
+
+impl SessionEndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionEndReason::Released => "released",
+            SessionEndReason::Superseded => "superseded",
+            SessionEndReason::TimedOut => "timed_out",
+        }
+    }
+
+    /// The access-change kind of a session ending this way.
+    pub fn change_kind(self) -> &'static str {
+        match self {
+            SessionEndReason::Released => "session_released",
+            SessionEndReason::Superseded => "session_superseded",
+            SessionEndReason::TimedOut => "session_timed_out",
+        }
+    }
+}
+
+impl AccessChangeKind {
+    /// How the store spells the kind (`access_changes.kind`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AccessChangeKind::CodeRevoked { .. } => "code_revoked",
+            AccessChangeKind::CodeRestored { .. } => "code_restored",
+            AccessChangeKind::EventDeactivated => "event_deactivated",
+            AccessChangeKind::EventReactivated => "event_reactivated",
+            AccessChangeKind::EventDeleted => "event_deleted",
+            AccessChangeKind::SessionEnded { reason, .. } => reason.change_kind(),
+        }
+    }
+
+    /// The kind from its stored spelling and the row's code and session columns.
+    pub fn from_parts(kind: &str, code: Option<String>, session_id: Option<Uuid>) -> Option<Self> {
+        let session = |reason| {
+            Some(AccessChangeKind::SessionEnded {
+                session_id: session_id?,
+                code: code.clone()?,
+                reason,
+            })
+        };
+        match kind {
+            "code_revoked" => Some(AccessChangeKind::CodeRevoked { code: code? }),
+            "code_restored" => Some(AccessChangeKind::CodeRestored { code: code? }),
+            "event_deactivated" => Some(AccessChangeKind::EventDeactivated),
+            "event_reactivated" => Some(AccessChangeKind::EventReactivated),
+            "event_deleted" => Some(AccessChangeKind::EventDeleted),
+            "session_released" => session(SessionEndReason::Released),
+            "session_superseded" => session(SessionEndReason::Superseded),
+            "session_timed_out" => session(SessionEndReason::TimedOut),
+            _ => None,
+        }
+    }
+
+    /// The code this change is about, if any.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            AccessChangeKind::CodeRevoked { code }
+            | AccessChangeKind::CodeRestored { code }
+            | AccessChangeKind::SessionEnded { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The session this change is about, if any.
+    pub fn session_id(&self) -> Option<Uuid> {
+        match self {
+            AccessChangeKind::SessionEnded { session_id, .. } => Some(*session_id),
+            _ => None,
+        }
+    }
+}
+
+/// Seed 002's `GET /api/revocations` answer, plus what an edge needs to forgive as well as
+/// punish (`unrevocations`, `eventReactivations`) and to stop ended sessions (`endedSessions`).
+/// Each code, event and session appears at most once, in its latest state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevocationFeed {
+    pub revocations: Vec<CodeRevocation>,
+    pub event_deactivations: Vec<EventDeactivation>,
+    #[serde(with = "rfc3339_millis")]
+    pub server_time: DateTime<Utc>,
+    #[serde(default)]
+    pub unrevocations: Vec<CodeRestoration>,
+    #[serde(default)]
+    pub event_reactivations: Vec<EventReactivation>,
+    #[serde(default)]
+    pub ended_sessions: Vec<EndedSession>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeRevocation {
+    pub code: String,
+    #[serde(with = "rfc3339_millis")]
+    pub revoked_at: DateTime<Utc>,
+    /// Ours: the code's event.
+    #[serde(default)]
+    pub event_id: Option<Uuid>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDeactivation {
+    pub event_id: Uuid,
+    #[serde(with = "rfc3339_millis")]
+    pub deactivated_at: DateTime<Utc>,
+    /// The event's codes (none once it is deleted).
+    pub token_codes: Vec<String>,
+    /// Ours: the event was deleted rather than switched off.
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeRestoration {
+    pub code: String,
+    #[serde(with = "rfc3339_millis")]
+    pub unrevoked_at: DateTime<Utc>,
+    pub event_id: Uuid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventReactivation {
+    pub event_id: Uuid,
+    #[serde(with = "rfc3339_millis")]
+    pub reactivated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndedSession {
+    pub session_id: Uuid,
+    pub code: String,
+    pub event_id: Uuid,
+    #[serde(with = "rfc3339_millis")]
+    pub ended_at: DateTime<Utc>,
+    pub reason: SessionEndReason,
+}
+
+impl RevocationFeed {
+    /// The feed of `changes` (oldest first), keeping each code's and event's latest state.
+    /// `codes_of` lists a deactivated event's codes.
+    pub fn from_changes(
+        changes: &[AccessChange],
+        codes_of: &HashMap<Uuid, Vec<String>>,
+        server_time: DateTime<Utc>,
+    ) -> Self {
+        let mut latest_code: HashMap<&str, &AccessChange> = HashMap::new();
+        let mut latest_event: HashMap<Uuid, &AccessChange> = HashMap::new();
+        let mut feed = RevocationFeed {
+            server_time,
+            ..RevocationFeed::default()
+        };
+        for change in changes {
+            match &change.kind {
+                AccessChangeKind::CodeRevoked { code }
+                | AccessChangeKind::CodeRestored { code } => {
+                    latest_code.insert(code, change);
+                }
+                AccessChangeKind::EventDeactivated
+                | AccessChangeKind::EventReactivated
+                | AccessChangeKind::EventDeleted => {
+                    // Nothing follows a deletion.
+                    if latest_event.get(&change.event_id).map(|c| &c.kind)
+                        != Some(&AccessChangeKind::EventDeleted)
+                    {
+                        latest_event.insert(change.event_id, change);
+                    }
+                }
+                AccessChangeKind::SessionEnded {
+                    session_id,
+                    code,
+                    reason,
+                } => feed.ended_sessions.push(EndedSession {
+                    session_id: *session_id,
+                    code: code.clone(),
+                    event_id: change.event_id,
+                    ended_at: change.at,
+                    reason: *reason,
+                }),
+            }
+        }
+        // Listed in the order the changes happened.
+        for change in changes {
+            let latest = match &change.kind {
+                AccessChangeKind::CodeRevoked { code }
+                | AccessChangeKind::CodeRestored { code } => latest_code.get(code.as_str()),
+                AccessChangeKind::SessionEnded { .. } => None,
+                _ => latest_event.get(&change.event_id),
+            };
+            if !latest.is_some_and(|latest| std::ptr::eq(*latest, change)) {
+                continue;
+            }
+            match &change.kind {
+                AccessChangeKind::CodeRevoked { code } => feed.revocations.push(CodeRevocation {
+                    code: code.clone(),
+                    revoked_at: change.at,
+                    event_id: Some(change.event_id),
+                }),
+                AccessChangeKind::CodeRestored { code } => {
+                    feed.unrevocations.push(CodeRestoration {
+                        code: code.clone(),
+                        unrevoked_at: change.at,
+                        event_id: change.event_id,
+                    })
+                }
+                AccessChangeKind::EventDeactivated | AccessChangeKind::EventDeleted => {
+                    let deleted = change.kind == AccessChangeKind::EventDeleted;
+                    feed.event_deactivations.push(EventDeactivation {
+                        event_id: change.event_id,
+                        deactivated_at: change.at,
+                        token_codes: if deleted {
+                            Vec::new()
+                        } else {
+                            codes_of.get(&change.event_id).cloned().unwrap_or_default()
+                        },
+                        deleted,
+                    })
+                }
+                AccessChangeKind::EventReactivated => {
+                    feed.event_reactivations.push(EventReactivation {
+                        event_id: change.event_id,
+                        reactivated_at: change.at,
+                    })
+                }
+                AccessChangeKind::SessionEnded { .. } => {}
+            }
+        }
+        feed
+    }
+
+    /// The changes this feed stands for, for a cache that applies them (an edge). A revocation
+    /// from a feed that names no event (a seed 002 platform) is kept under the nil id.
+    pub fn into_changes(self) -> Vec<AccessChange> {
+        let mut changes = Vec::new();
+        changes.extend(self.revocations.into_iter().map(|r| AccessChange {
+            at: r.revoked_at,
+            event_id: r.event_id.unwrap_or_default(),
+            kind: AccessChangeKind::CodeRevoked { code: r.code },
+        }));
+        changes.extend(self.unrevocations.into_iter().map(|r| AccessChange {
+            at: r.unrevoked_at,
+            event_id: r.event_id,
+            kind: AccessChangeKind::CodeRestored { code: r.code },
+        }));
+        changes.extend(self.event_deactivations.into_iter().map(|d| AccessChange {
+            at: d.deactivated_at,
+            event_id: d.event_id,
+            kind: if d.deleted {
+                AccessChangeKind::EventDeleted
+            } else {
+                AccessChangeKind::EventDeactivated
+            },
+        }));
+        changes.extend(self.event_reactivations.into_iter().map(|r| AccessChange {
+            at: r.reactivated_at,
+            event_id: r.event_id,
+            kind: AccessChangeKind::EventReactivated,
+        }));
+        changes.extend(self.ended_sessions.into_iter().map(|s| AccessChange {
+            at: s.ended_at,
+            event_id: s.event_id,
+            kind: AccessChangeKind::SessionEnded {
+                session_id: s.session_id,
+                code: s.code,
+                reason: s.reason,
+            },
+        }));
+        changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::time;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        time::parse("2025-03-15T10:00:00Z").unwrap() + chrono::Duration::seconds(seconds)
+    }
+
+    fn change(seconds: i64, event_id: Uuid, kind: AccessChangeKind) -> AccessChange {
+        AccessChange {
+            at: at(seconds),
+            event_id,
+            kind,
+        }
+    }
+
+    #[test]
+    fn feed_keeps_the_latest_state_of_each_code_and_event() {
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let revoked = |code: &str| AccessChangeKind::CodeRevoked { code: code.into() };
+        let restored = |code: &str| AccessChangeKind::CodeRestored { code: code.into() };
+        let session = Uuid::new_v4();
+        let changes = vec![
+            change(1, a, revoked("AAAA")),
+            change(2, a, revoked("BBBB")),
+            change(3, a, restored("AAAA")),
+            change(4, b, AccessChangeKind::EventDeactivated),
+            change(5, a, AccessChangeKind::EventDeactivated),
+            change(6, a, AccessChangeKind::EventReactivated),
+            change(7, b, AccessChangeKind::EventDeleted),
+            change(8, b, AccessChangeKind::EventReactivated),
+            change(
+                9,
+                a,
+                AccessChangeKind::SessionEnded {
+                    session_id: session,
+                    code: "CCCC".into(),
+                    reason: SessionEndReason::Released,
+                },
+            ),
+        ];
+        let codes_of = HashMap::from([(a, vec!["AAAA".to_owned(), "BBBB".to_owned()])]);
+        let feed = RevocationFeed::from_changes(&changes, &codes_of, at(10));
+        assert_eq!(
+            feed.revocations
+                .iter()
+                .map(|r| r.code.as_str())
+                .collect::<Vec<_>>(),
+            ["BBBB"]
+        );
+        assert_eq!(feed.unrevocations.len(), 1);
+        assert_eq!(feed.unrevocations[0].code, "AAAA");
+        assert_eq!(feed.unrevocations[0].unrevoked_at, at(3));
+        // b's deletion is final; a was reactivated after its deactivation.
+        assert_eq!(feed.event_deactivations.len(), 1);
+        let deleted = &feed.event_deactivations[0];
+        assert_eq!((deleted.event_id, deleted.deleted), (b, true));
+        assert!(deleted.token_codes.is_empty());
+        assert_eq!(feed.event_reactivations.len(), 1);
+        assert_eq!(feed.event_reactivations[0].event_id, a);
+        assert_eq!(feed.ended_sessions.len(), 1);
+        assert_eq!(feed.ended_sessions[0].session_id, session);
+
+        let json = serde_json::to_value(&feed).unwrap();
+        assert_eq!(json["serverTime"], "2025-03-15T10:00:10.000Z");
+        assert_eq!(
+            json["revocations"][0]["revokedAt"],
+            "2025-03-15T10:00:02.000Z"
+        );
+        assert_eq!(
+            json["eventDeactivations"][0]["tokenCodes"],
+            serde_json::json!([])
+        );
+        assert_eq!(json["endedSessions"][0]["reason"], "released");
+
+        let back = feed.into_changes();
+        assert_eq!(back.len(), 5);
+        assert!(back.contains(&change(7, b, AccessChangeKind::EventDeleted)));
+        assert!(back.contains(&change(3, a, restored("AAAA"))));
+    }
+
+    #[test]
+    fn a_deactivation_lists_the_event_codes() {
+        let a = Uuid::new_v4();
+        let codes_of = HashMap::from([(a, vec!["Cd4eF5gH6iJk".to_owned()])]);
+        let feed = RevocationFeed::from_changes(
+            &[change(1, a, AccessChangeKind::EventDeactivated)],
+            &codes_of,
+            at(2),
+        );
+        assert_eq!(feed.event_deactivations[0].token_codes, ["Cd4eF5gH6iJk"]);
+        assert!(!feed.event_deactivations[0].deleted);
+    }
+
+    #[test]
+    fn a_seed_002_feed_without_our_fields_parses() {
+        let feed: RevocationFeed = serde_json::from_str(
+            r#"{"revocations":[{"code":"Ab3kF9mNx2Qp","revokedAt":"2025-03-15T11:30:00.000Z"}],
+                "eventDeactivations":[{"eventId":"00000000-0000-0000-0000-000000000001",
+                  "deactivatedAt":"2025-03-15T11:45:00.000Z","tokenCodes":["Cd4eF5gH6iJk"]}],
+                "serverTime":"2025-03-15T12:05:00.000Z"}"#,
+        )
+        .unwrap();
+        let changes = feed.into_changes();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(
+            changes[0].kind,
+            AccessChangeKind::CodeRevoked {
+                code: "Ab3kF9mNx2Qp".into()
+            }
+        );
+    }
+
+    #[test]
+    fn stored_kinds_round_trip() {
+        let session_id = Uuid::new_v4();
+        for kind in [
+            AccessChangeKind::CodeRevoked { code: "c".into() },
+            AccessChangeKind::CodeRestored { code: "c".into() },
+            AccessChangeKind::EventDeactivated,
+            AccessChangeKind::EventReactivated,
+            AccessChangeKind::EventDeleted,
+            AccessChangeKind::SessionEnded {
+                session_id,
+                code: "c".into(),
+                reason: SessionEndReason::TimedOut,
+            },
+        ] {
+            let back = AccessChangeKind::from_parts(
+                kind.as_str(),
+                kind.code().map(str::to_owned),
+                kind.session_id(),
+            );
+            assert_eq!(back, Some(kind));
+        }
+        assert_eq!(AccessChangeKind::from_parts("nonsense", None, None), None);
+    }
+}
