@@ -12,6 +12,8 @@ use streamgate_domain::{
 use url::Url;
 use uuid::Uuid;
 
+use crate::http::hls::SourceMode;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "streamgate",
@@ -38,7 +40,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web app and the HLS streams (migrates the database first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Create or upgrade the database schema, then exit.
     Migrate(DatabaseArgs),
     /// Manage events from the command line.
@@ -135,6 +137,99 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub auth: AuthArgs,
+
+    #[command(flatten)]
+    pub playback: PlaybackArgs,
+
+    #[command(flatten)]
+    pub hls: HlsArgs,
+}
+
+/// What this process serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ServeRole {
+    /// Everything: pages, APIs and HLS, on the database.
+    App,
+    /// HLS only, without a database: keeps its revocation cache from the platform's feed.
+    Edge,
+}
+
+#[derive(Debug, Args)]
+pub struct PlaybackArgs {
+    /// Secret for playback tokens (HS256), at least 32 bytes [default: generated on first start and kept in the database]. Edges need the app's value.
+    #[arg(long, env = "STREAMGATE_PLAYBACK_SECRET", hide_env_values = true)]
+    pub playback_secret: Option<String>,
+
+    /// Seconds without a heartbeat after which a viewer's session ends and the code is free for another device.
+    #[arg(long, env = "STREAMGATE_SESSION_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_timeout: u64,
+
+    /// Code validations allowed per minute per client address.
+    #[arg(long, env = "STREAMGATE_VALIDATE_RATE_LIMIT", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub validate_rate_limit: u32,
+
+    /// Token refreshes allowed per hour per code.
+    #[arg(long, env = "STREAMGATE_REFRESH_RATE_LIMIT", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..))]
+    pub refresh_rate_limit: u32,
+
+    /// Proxies whose X-Forwarded-For is believed, comma-separated addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8) [default: none].
+    #[arg(long, env = "STREAMGATE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::http::client_address::parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Key for the internal API (`X-Internal-Api-Key`): edges read /api/revocations with it, and it opens DELETE /admin/cache from other machines [default: unset, which closes both to everyone but local cache purges].
+    #[arg(long, env = "STREAMGATE_INTERNAL_API_KEY", hide_env_values = true)]
+    pub internal_api_key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HlsArgs {
+    /// `app` serves everything; `edge` serves only HLS and follows the platform's revocation feed.
+    #[arg(long, env = "STREAMGATE_ROLE", value_enum, default_value_t = ServeRole::App)]
+    pub role: ServeRole,
+
+    /// The app an edge follows (its /api/revocations), e.g. http://app.internal:3000.
+    #[arg(long, env = "STREAMGATE_PLATFORM_URL")]
+    pub platform_url: Option<Url>,
+
+    /// Seconds between an edge's polls of the revocation feed.
+    #[arg(long, env = "STREAMGATE_REVOCATION_POLL", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub revocation_poll: u64,
+
+    /// Where encoders write streams: <stream-root>/<eventId>/stream.m3u8 and its files [default: <data-dir>/streams].
+    #[arg(long, env = "STREAMGATE_STREAM_ROOT")]
+    pub stream_root: Option<PathBuf>,
+
+    /// Where stream files come from: `local` (the stream root), `upstream` (an origin), or `hybrid` (local first).
+    #[arg(long, env = "STREAMGATE_HLS_SOURCE", value_enum, default_value_t = SourceMode::Hybrid)]
+    pub hls_source: SourceMode,
+
+    /// Origin for events without their own streamUrl: <origin>/<eventId>/stream.m3u8.
+    #[arg(long, env = "STREAMGATE_UPSTREAM_ORIGIN")]
+    pub upstream_origin: Option<Url>,
+
+    /// Allow upstream origins on loopback, private and link-local addresses (refused by default, so an event's streamUrl cannot reach the internal network).
+    #[arg(long, env = "STREAMGATE_UPSTREAM_ALLOW_PRIVATE")]
+    pub upstream_allow_private: bool,
+
+    /// Directory of the upstream segment cache, emptied at start [default: <data-dir>/cache].
+    #[arg(long, env = "STREAMGATE_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Most bytes the segment cache keeps on disk.
+    #[arg(long, env = "STREAMGATE_CACHE_MAX_BYTES", default_value_t = 1 << 30)]
+    pub cache_max_bytes: u64,
+
+    /// Seconds a cached segment is kept.
+    #[arg(long, env = "STREAMGATE_CACHE_MAX_AGE", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub cache_max_age: u64,
+
+    /// The HLS URL viewers are given (playbackBaseUrl), e.g. https://hls.example.com [default: the request's host with the HLS port].
+    #[arg(long, env = "STREAMGATE_PUBLIC_HLS_URL")]
+    pub public_hls_url: Option<Url>,
+
+    /// Page origins allowed to fetch streams (CORS), comma-separated [default: pages on the host name the HLS listener is reached by].
+    #[arg(long, env = "STREAMGATE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Args)]

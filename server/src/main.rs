@@ -6,6 +6,7 @@ mod serve;
 mod shutdown;
 mod site;
 mod telemetry;
+mod workers;
 
 use std::process::ExitCode;
 
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), StartupError> {
     match command {
-        Command::Serve(args) => serve::serve(args).await,
+        Command::Serve(args) => serve::serve(*args).await,
         Command::Migrate(database) => {
             let domain = open_domain(&database, Authorizer::default()).await?;
             domain.store().close().await;

@@ -69,7 +69,8 @@ impl Site {
         let bundle = site_root
             .join(&site_pkg_dir)
             .join(format!("{output_name}.js"));
-        if !bundle.is_file() {
+        // An edge serves no pages.
+        if !bundle.is_file() && args.hls.role == crate::cli::ServeRole::App {
             tracing::warn!(
                 missing = %bundle.display(),
                 "the browser bundle is missing: pages will render but not become interactive \
@@ -131,7 +132,7 @@ mod tests {
         let cli =
             crate::cli::Cli::try_parse_from(["streamgate", "serve"].iter().chain(extra)).unwrap();
         match cli.command {
-            crate::cli::Command::Serve(args) => args,
+            crate::cli::Command::Serve(args) => *args,
             _ => unreachable!(),
         }
     }

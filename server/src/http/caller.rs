@@ -86,7 +86,8 @@ async fn from_session(
     }
 }
 
-fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+/// The credential of `Authorization: Bearer …`, if any.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
@@ -116,4 +117,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .map_or("Authentication required", |refused| refused.0);
         Err(ApiError::new(StatusCode::UNAUTHORIZED, reason))
     }
+}
+
+/// The first non-empty value of one of the query parameters `names` (tokens in the query
+/// string, for clients that cannot send headers).
+pub fn query_value(uri: &axum::http::Uri, names: &[&str]) -> Option<String> {
+    url::form_urlencoded::parse(uri.query()?.as_bytes())
+        .find(|(name, value)| names.contains(&name.as_ref()) && !value.is_empty())
+        .map(|(_, value)| value.into_owned())
 }

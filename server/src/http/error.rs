@@ -1,5 +1,5 @@
 //! Domain errors in each door's wire format: seed 001's `{statusCode, message, error}` for
-//! `/api/v1`, seed 002's `{"error": …}` for `/api/admin`.
+//! `/api/v1`, seed 002's `{"error": …}` for `/api/admin` and the viewers' public API.
 
 use axum::{
     http::StatusCode,
@@ -7,7 +7,7 @@ use axum::{
     Json,
 };
 use serde_json::json;
-use streamgate_domain::DomainError;
+use streamgate_domain::{DomainError, PlaybackRefusal};
 
 /// The status a domain error maps to, and the message callers may see. Storage failures are
 /// logged here and answered generically.
@@ -84,6 +84,44 @@ impl From<DomainError> for AdminError {
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
         (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+/// A seed 002 public-API error: `{"error": …}` with the seed's wording, `"inUse": true` when
+/// another device holds the code, and `Retry-After` on rate limits.
+#[derive(Debug)]
+pub struct ViewerError(pub DomainError);
+
+impl From<DomainError> for ViewerError {
+    fn from(err: DomainError) -> Self {
+        Self(err)
+    }
+}
+
+impl From<PlaybackRefusal> for ViewerError {
+    fn from(refusal: PlaybackRefusal) -> Self {
+        Self(refusal.into())
+    }
+}
+
+impl IntoResponse for ViewerError {
+    fn into_response(self) -> Response {
+        let (status, message) = classify(&self.0);
+        let DomainError::Playback(refusal) = self.0 else {
+            return (status, Json(json!({ "error": message }))).into_response();
+        };
+        let body = if refusal == PlaybackRefusal::InUse {
+            json!({ "error": message, "inUse": true })
+        } else {
+            json!({ "error": message })
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = refusal.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -15,6 +15,8 @@ use std::{
 use serde_json::Value;
 use streamgate_domain::{store::DatabaseLocation, testing::TestDatabase};
 
+pub mod viewing;
+
 pub const BINARY: &str = env!("CARGO_BIN_EXE_streamgate");
 pub const ADMIN_USER: &str = "operator";
 pub const ADMIN_PASS: &str = "break-glass-password";
@@ -166,7 +168,9 @@ impl Drop for Server {
 pub struct Reply {
     pub status: u16,
     pub headers: ureq::http::HeaderMap,
+    /// The body as text (invalid UTF-8 replaced); `bytes` holds it exactly.
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -232,10 +236,12 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Body<'_>
         }
     };
     let mut response = result.unwrap_or_else(|err| panic!("{method} {url}: {err}"));
+    let bytes = response.body_mut().read_to_vec().unwrap();
     Reply {
         status: response.status().as_u16(),
         headers: response.headers().clone(),
-        body: response.body_mut().read_to_string().unwrap(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }
 

@@ -1,32 +1,270 @@
-//! The HLS listener (seed 002's media server). For now it answers its health check; the stream
-//! routes arrive with the playback work.
+//! The HLS listener (seed 002's media server). Every playlist and segment request is checked
+//! against its playback token (header, or `?token=` for native players) and the revocation
+//! cache, on the decoded, normalised path, before the stream source is asked for the file.
 
-use axum::{routing::get, Json, Router};
+mod playlist;
+mod source;
+pub mod stream_path;
+mod upstream;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Path, Request, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{delete, get},
+    Json, Router,
+};
 use serde::Serialize;
+use serde_json::json;
+use streamgate_domain::access::{AccessGuard, Denied};
+use subtle::ConstantTimeEq;
+use tower::ServiceExt;
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    services::ServeFile,
+};
+use uuid::Uuid;
 
-use super::AppState;
+pub use source::{
+    ConfiguredOrigin, Content, EventOrigins, OriginDirectory, SourceError, SourceMode, StreamSource,
+};
+use stream_path::{BadPath, FileKind};
+pub use upstream::{Upstream, UpstreamConfig};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
+/// Segments are immutable under their names; a browser may keep them for a token's lifetime.
+const MEDIA_CACHE_CONTROL: &str = "private, max-age=3600";
+/// Playlists of a live stream change every few seconds.
+const PLAYLIST_CACHE_CONTROL: &str = "no-cache, no-store";
+
+/// What the HLS listener needs, in the app and on an edge alike.
+#[derive(Clone)]
+pub struct HlsState {
+    pub guard: AccessGuard,
+    pub source: Arc<StreamSource>,
+    /// `STREAMGATE_INTERNAL_API_KEY`: also opens `DELETE /admin/cache/:eventId` from afar.
+    pub internal_api_key: Option<Arc<str>>,
+    /// `app` or `edge` (shown by `/health`).
+    pub role: &'static str,
+    /// An edge serves nothing before its first revocation sync: it would not know what to refuse.
+    pub needs_sync: bool,
+}
+
+impl HlsState {
+    fn ready(&self) -> bool {
+        !self.needs_sync || self.guard.revocations().last_sync_ago().is_some()
+    }
+}
+
+/// Which page origins may read streams from the browser: the listed ones, or else any origin
+/// on the same host name as the HLS listener was reached by (the app on its own port).
+pub fn cors(allowed: Vec<String>) -> CorsLayer {
+    let allowed: Vec<String> = allowed
+        .into_iter()
+        .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+        .filter(|origin| !origin.is_empty())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(
+            move |origin: &HeaderValue, request: &Parts| {
+                let Ok(origin) = origin.to_str() else {
+                    return false;
+                };
+                if !allowed.is_empty() {
+                    return allowed.iter().any(|allowed| allowed == origin);
+                }
+                same_host(origin, &request.headers)
+            },
+        ))
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([header::AUTHORIZATION, header::RANGE])
+        .expose_headers([
+            header::CONTENT_LENGTH,
+            header::CONTENT_RANGE,
+            header::ACCEPT_RANGES,
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+fn same_host(origin: &str, headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Ok(origin) = url::Url::parse(origin) else {
+        return false;
+    };
+    let request_host = url::Url::parse(&format!("http://{host}"))
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned));
+    origin.host_str().is_some() && origin.host_str() == request_host.as_deref()
+}
+
+pub fn router(state: HlsState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/streams/{*rest}", get(stream))
+        .route("/admin/cache/{event_id}", delete(clear_cache))
+        .fallback(|| async { refuse(StatusCode::NOT_FOUND, "Not found") })
+        .with_state(state)
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct HlsHealth {
+    /// `ok`, or `starting` on an edge that has not synced yet.
     status: &'static str,
     /// Where segments come from: `local`, `upstream` or `hybrid`.
     mode: &'static str,
     revocation_cache_size: usize,
-    /// Seconds since the last revocation sync; `null` until one has happened.
+    /// Seconds since the last revocation sync; `null` before the first.
     last_sync_ago_seconds: Option<u64>,
+    role: &'static str,
 }
 
-async fn health() -> Json<HlsHealth> {
-    // Only the local-directory source and no revocation cache exist yet.
-    Json(HlsHealth {
-        status: "ok",
-        mode: "local",
-        revocation_cache_size: 0,
-        last_sync_ago_seconds: None,
-    })
+async fn health(State(state): State<HlsState>) -> Response {
+    let ready = state.ready();
+    let revocations = state.guard.revocations();
+    let body = HlsHealth {
+        status: if ready { "ok" } else { "starting" },
+        mode: state.source.mode.as_str(),
+        revocation_cache_size: revocations.len(),
+        last_sync_ago_seconds: revocations.last_sync_ago(),
+        role: state.role,
+    };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+/// The token: `Authorization: Bearer …`, else `?token=` (or `?__token=`). The flag says
+/// whether it came in the query string (so playlists must pass it on).
+fn token(parts: &Parts) -> Option<(String, bool)> {
+    match super::caller::bearer(&parts.headers) {
+        Some(token) => Some((token.to_owned(), false)),
+        None => super::caller::query_value(&parts.uri, &["token", "__token"]).map(|t| (t, true)),
+    }
+}
+
+async fn stream(State(state): State<HlsState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some((token, in_query)) = token(&parts) else {
+        return refuse(StatusCode::UNAUTHORIZED, "Authorization required");
+    };
+    if !state.ready() {
+        let mut response = refuse(StatusCode::SERVICE_UNAVAILABLE, "Not ready");
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return response;
+    }
+    let file = match stream_path::parse(parts.uri.path()) {
+        Ok(file) => file,
+        Err(BadPath) => {
+            tracing::warn!(path = %parts.uri.path(), "stream path refused");
+            return refuse(StatusCode::FORBIDDEN, "Access denied");
+        }
+    };
+    if let Err(denied) = state.guard.admit(&token, file.event_id) {
+        if !matches!(denied, Denied::InvalidToken) {
+            tracing::debug!(?denied, event_id = %file.event_id, "stream request denied");
+        }
+        return refuse(StatusCode::FORBIDDEN, "Access denied");
+    }
+    let Some(kind) = file.kind else {
+        return refuse(StatusCode::NOT_FOUND, "Not found");
+    };
+    let content = match state.source.open(&file, kind).await {
+        Ok(content) => content,
+        Err(SourceError::NotFound) => return refuse(StatusCode::NOT_FOUND, "Not found"),
+        Err(SourceError::Unavailable) => {
+            return refuse(StatusCode::BAD_GATEWAY, "Stream source unavailable")
+        }
+    };
+    match kind {
+        FileKind::Playlist => playlist_response(content, in_query.then_some(&token)).await,
+        FileKind::Media(_) => {
+            let request = Request::from_parts(parts, Body::empty());
+            media_response(content, kind.content_type(), request).await
+        }
+    }
+}
+
+async fn playlist_response(content: Content, query_token: Option<&String>) -> Response {
+    let bytes = match content {
+        Content::Bytes(bytes) => bytes,
+        Content::File(path) => match tokio::fs::read(&path).await {
+            Ok(bytes) => bytes.into(),
+            Err(_) => return refuse(StatusCode::NOT_FOUND, "Not found"),
+        },
+    };
+    let body = match (query_token, std::str::from_utf8(&bytes)) {
+        (Some(token), Ok(text)) => playlist::with_token(text, token).into(),
+        _ => bytes,
+    };
+    (
+        [
+            (header::CONTENT_TYPE, FileKind::Playlist.content_type()),
+            (header::CACHE_CONTROL, PLAYLIST_CACHE_CONTROL),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Media through tower-http's file service: `Range`, `HEAD`, `Content-Length`, `Last-Modified`.
+async fn media_response(
+    content: Content,
+    content_type: &'static str,
+    request: Request,
+) -> Response {
+    let mut response = match content {
+        Content::File(path) => match ServeFile::new(path).oneshot(request).await {
+            Ok(response) if response.status() == StatusCode::NOT_FOUND => {
+                return refuse(StatusCode::NOT_FOUND, "Not found")
+            }
+            Ok(response) => response.map(Body::new),
+            Err(err) => match err {},
+        },
+        Content::Bytes(bytes) => bytes.into_response(),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(MEDIA_CACHE_CONTROL),
+    );
+    response
+}
+
+/// Seed 002 `DELETE /admin/cache/:eventId`: from this machine, or with the internal API key.
+async fn clear_cache(
+    State(state): State<HlsState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    event_id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
+) -> Response {
+    let with_key = match (&state.internal_api_key, headers.get("x-internal-api-key")) {
+        (Some(expected), Some(given)) => bool::from(expected.as_bytes().ct_eq(given.as_bytes())),
+        _ => false,
+    };
+    if !client.ip().is_loopback() && !with_key {
+        return refuse(StatusCode::UNAUTHORIZED, "Unauthorized");
+    }
+    let Ok(Path(event_id)) = event_id else {
+        return refuse(StatusCode::BAD_REQUEST, "Invalid event id");
+    };
+    if let Some(upstream) = state.source.upstream() {
+        upstream.clear_event(event_id);
+    }
+    tracing::info!(%event_id, "stream cache cleared");
+    Json(json!({ "cleared": true })).into_response()
 }
