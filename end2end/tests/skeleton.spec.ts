@@ -56,5 +56,5 @@ test('health endpoints answer on both listeners', async ({ request }) => {
 
   const hls = await request.get(`${process.env.SG_HLS_URL}/health`);
   expect(hls.status()).toBe(200);
-  expect(await hls.json()).toMatchObject({ status: 'ok', mode: 'local', revocationCacheSize: 0 });
+  expect(await hls.json()).toMatchObject({ status: 'ok', mode: 'hybrid', revocationCacheSize: 0 });
 });

@@ -47,7 +47,7 @@ fn serves_pages_apis_and_health_then_stops_on_sigterm(database_url: Option<&str>
 
     let hls = get_json(&server.hls_url("/health"));
     assert_eq!(hls["status"], "ok");
-    assert_eq!(hls["mode"], "local");
+    assert_eq!(hls["mode"], "hybrid");
     assert_eq!(hls["revocationCacheSize"], 0);
     assert!(
         hls.as_object().unwrap().contains_key("lastSyncAgoSeconds"),

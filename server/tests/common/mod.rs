@@ -80,9 +80,29 @@ impl Server {
         command
             .arg("serve")
             .env("STREAMGATE_APP_ADDR", app.to_string())
-            .env("STREAMGATE_HLS_ADDR", hls.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .env("STREAMGATE_HLS_ADDR", hls.to_string());
+        Server::launch(command, app, hls, env, "/api/v1/health")
+    }
+
+    /// `serve --role edge`: the HLS listener alone (`app` is the same address). Returns once
+    /// it answers `/health`, synced or not.
+    pub fn start_edge(data_dir: &Path, env: &[(&str, &str)]) -> Server {
+        let hls = free_port();
+        let mut command = streamgate(data_dir, None);
+        command
+            .args(["serve", "--role", "edge"])
+            .env("STREAMGATE_HLS_ADDR", hls.to_string());
+        Server::launch(command, hls, hls, env, "/health")
+    }
+
+    fn launch(
+        mut command: Command,
+        app: SocketAddr,
+        hls: SocketAddr,
+        env: &[(&str, &str)],
+        ready_path: &str,
+    ) -> Server {
+        command.stdout(Stdio::null()).stderr(Stdio::piped());
         for (key, value) in env {
             command.env(key, value);
         }
@@ -103,8 +123,14 @@ impl Server {
             hls,
             log,
         };
+        let ready_url = format!("http://{app}{ready_path}");
         let deadline = Instant::now() + Duration::from_secs(30);
-        while ureq::get(&server.app_url("/api/v1/health")).call().is_err() {
+        // Any answer (an edge says 503 until its first sync) means it listens.
+        let probe: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        while probe.get(&ready_url).call().is_err() {
             assert!(Instant::now() < deadline, "streamgate did not come up");
             std::thread::sleep(Duration::from_millis(100));
         }
