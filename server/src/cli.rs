@@ -211,6 +211,10 @@ pub struct HlsArgs {
     #[arg(long, env = "STREAMGATE_UPSTREAM_ALLOW_PRIVATE")]
     pub upstream_allow_private: bool,
 
+    /// Most bytes of local stream files kept in memory (live viewers share the same few recent segments).
+    #[arg(long, env = "STREAMGATE_MEMORY_CACHE_BYTES", default_value_t = 256 << 20)]
+    pub memory_cache_bytes: u64,
+
     /// Directory of the upstream segment cache, emptied at start [default: <data-dir>/cache].
     #[arg(long, env = "STREAMGATE_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,

@@ -237,8 +237,13 @@ fn stream_source(
             Some((upstream, origins))
         }
     };
-    tracing::info!(source = hls.hls_source.as_str(), stream_root = %stream_root.display(), "HLS source ready");
-    Ok(StreamSource::new(hls.hls_source, stream_root, upstream))
+    tracing::info!(
+        source = hls.hls_source.as_str(),
+        stream_root = %stream_root.display(),
+        "HLS source ready"
+    );
+    let local = hls::LocalFiles::new(stream_root, hls.memory_cache_bytes);
+    Ok(StreamSource::new(hls.hls_source, local, upstream))
 }
 
 /// Playback tokens' secret (configured, or generated once and kept in the database), the

@@ -435,3 +435,69 @@ fn cache_purge_is_local_or_keyed_and_health_reports() {
     assert_eq!(health["revocationCacheSize"], 1);
     assert!(health["lastSyncAgoSeconds"].as_u64().unwrap() < 10);
 }
+
+#[test]
+fn files_served_from_memory_follow_the_disk() {
+    let stage = Stage::start(None, &[]);
+    let (event, codes) = stage.live_event(1);
+    let (other, _) = stage.live_event(1);
+    let token = stage.token(codes[0]["code"].as_str().unwrap());
+    let dir = stage.streams.join(&event);
+    let eventually = |path: &str, what: &str, check: &dyn Fn(&common::Reply) -> bool| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        loop {
+            let reply = stage.stream(&format!("/streams/{event}/{path}"), &token);
+            if check(&reply) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: {}",
+                reply.body
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+
+    // The encoder rewrites a playlist: viewers get the new one within a second.
+    let first = stage.stream(&format!("/streams/{event}/180p/index.m3u8"), &token);
+    assert_eq!(first.bytes, fixture_bytes("180p/index.m3u8"));
+    let rewritten = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg2.ts\n";
+    std::fs::write(dir.join("180p/index.m3u8"), rewritten).unwrap();
+    eventually("180p/index.m3u8", "the rewritten playlist", &|reply| {
+        reply.body == rewritten
+    });
+
+    // A playlist that disappears, or turns into a link out of the event, is gone.
+    stage.stream(&format!("/streams/{event}/360p/index.m3u8"), &token);
+    std::fs::remove_file(dir.join("360p/index.m3u8")).unwrap();
+    eventually("360p/index.m3u8", "the removal", &|reply| {
+        reply.status == 404
+    });
+    std::fs::remove_file(dir.join("180p/index.m3u8")).unwrap();
+    std::os::unix::fs::symlink(
+        stage.streams.join(&other).join("180p/index.m3u8"),
+        dir.join("180p/index.m3u8"),
+    )
+    .unwrap();
+    eventually("180p/index.m3u8", "the link refused", &|reply| {
+        reply.status == 404
+    });
+
+    // Ranges beyond the end are unsatisfiable.
+    let reply = common::get(
+        &stage
+            .server
+            .hls_url(&format!("/streams/{event}/180p/seg0.ts")),
+        &[
+            ("authorization", &format!("Bearer {token}")),
+            ("range", "bytes=99999999-"),
+        ],
+    );
+    assert_eq!(reply.status, 416);
+    let len = fixture_bytes("180p/seg0.ts").len();
+    assert_eq!(
+        reply.header("content-range"),
+        Some(format!("bytes */{len}").as_str())
+    );
+}

@@ -2,6 +2,7 @@
 //! against its playback token (header, or `?token=` for native players) and the revocation
 //! cache, on the decoded, normalised path, before the stream source is asked for the file.
 
+mod local_files;
 mod playlist;
 mod source;
 pub mod stream_path;
@@ -10,7 +11,7 @@ mod upstream;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::{ConnectInfo, Path, Request, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
@@ -28,6 +29,7 @@ use tower_http::{
 };
 use uuid::Uuid;
 
+pub use local_files::LocalFiles;
 pub use source::{
     ConfiguredOrigin, Content, EventOrigins, OriginDirectory, SourceError, SourceMode, StreamSource,
 };
@@ -220,13 +222,15 @@ async fn playlist_response(content: Content, query_token: Option<&String>) -> Re
         .into_response()
 }
 
-/// Media through tower-http's file service: `Range`, `HEAD`, `Content-Length`, `Last-Modified`.
+/// Media with its type, caching and byte ranges: from memory here, from disk through
+/// tower-http's file service (`Range`, `HEAD`, `Content-Length`, `Last-Modified`).
 async fn media_response(
     content: Content,
     content_type: &'static str,
     request: Request,
 ) -> Response {
     let mut response = match content {
+        Content::Bytes(bytes) => ranged(bytes, request.headers()),
         Content::File(path) => match ServeFile::new(path).oneshot(request).await {
             Ok(response) if response.status() == StatusCode::NOT_FOUND => {
                 return refuse(StatusCode::NOT_FOUND, "Not found")
@@ -234,7 +238,6 @@ async fn media_response(
             Ok(response) => response.map(Body::new),
             Err(err) => match err {},
         },
-        Content::Bytes(bytes) => bytes.into_response(),
     };
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -243,6 +246,42 @@ async fn media_response(
         HeaderValue::from_static(MEDIA_CACHE_CONTROL),
     );
     response
+}
+
+/// The whole body, or the one byte range asked for (206); several ranges get the whole body,
+/// an unsatisfiable one 416.
+fn ranged(bytes: Bytes, headers: &HeaderMap) -> Response {
+    let len = bytes.len() as u64;
+    let accept = (header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return ([accept], bytes).into_response();
+    };
+    match http_range_header::parse_range_header(range).and_then(|parsed| parsed.validate(len)) {
+        Ok(ranges) if ranges.len() == 1 => {
+            let (start, end) = ranges[0].clone().into_inner();
+            let content_range = format!("bytes {start}-{end}/{len}");
+            (
+                StatusCode::PARTIAL_CONTENT,
+                [
+                    accept,
+                    (header::CONTENT_RANGE, content_range.parse().expect("ascii")),
+                ],
+                bytes.slice(start as usize..=end as usize),
+            )
+                .into_response()
+        }
+        Ok(_) => ([accept], bytes).into_response(),
+        Err(_) => (
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            [(
+                header::CONTENT_RANGE,
+                format!("bytes */{len}")
+                    .parse::<HeaderValue>()
+                    .expect("ascii"),
+            )],
+        )
+            .into_response(),
+    }
 }
 
 /// Seed 002 `DELETE /admin/cache/:eventId`: from this machine, or with the internal API key.

@@ -11,6 +11,7 @@ use url::Url;
 use uuid::Uuid;
 
 use super::{
+    local_files::{LocalFile, LocalFiles},
     stream_path::{FileKind, StreamFile},
     upstream::{Upstream, UpstreamError},
 };
@@ -103,10 +104,10 @@ impl OriginDirectory for EventOrigins {
 
 /// What a stream file turned out to be.
 pub enum Content {
-    /// On disk (the stream directory, or the segment cache).
-    File(PathBuf),
-    /// In memory (a playlist from upstream).
+    /// In memory (local files, upstream playlists).
     Bytes(Bytes),
+    /// On disk (large local files, the upstream segment cache).
+    File(PathBuf),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,19 +119,19 @@ pub enum SourceError {
 
 pub struct StreamSource {
     pub mode: SourceMode,
-    local_root: PathBuf,
+    local: LocalFiles,
     upstream: Option<(Upstream, Arc<dyn OriginDirectory>)>,
 }
 
 impl StreamSource {
     pub fn new(
         mode: SourceMode,
-        local_root: PathBuf,
+        local: LocalFiles,
         upstream: Option<(Upstream, Arc<dyn OriginDirectory>)>,
     ) -> Self {
         Self {
             mode,
-            local_root,
+            local,
             upstream,
         }
     }
@@ -141,8 +142,10 @@ impl StreamSource {
 
     pub async fn open(&self, file: &StreamFile, kind: FileKind) -> Result<Content, SourceError> {
         if self.mode != SourceMode::Upstream {
-            if let Some(path) = self.local(file).await {
-                return Ok(Content::File(path));
+            match self.local.open(file, kind).await {
+                Some(LocalFile::Memory(bytes)) => return Ok(Content::Bytes(bytes)),
+                Some(LocalFile::Disk(path)) => return Ok(Content::File(path)),
+                None => {}
             }
         }
         if self.mode == SourceMode::Local {
@@ -168,24 +171,6 @@ impl StreamSource {
                 SourceError::Unavailable
             }
         })
-    }
-
-    /// The file in the event's local directory, if it is there, is a regular file, and really
-    /// lies inside that directory once symbolic links are followed.
-    async fn local(&self, file: &StreamFile) -> Option<PathBuf> {
-        let dir = self.local_root.join(file.event_id.to_string());
-        let candidate = file
-            .segments
-            .iter()
-            .fold(dir.clone(), |path, segment| path.join(segment));
-        let dir = tokio::fs::canonicalize(dir).await.ok()?;
-        let real = tokio::fs::canonicalize(candidate).await.ok()?;
-        if !real.starts_with(&dir) {
-            tracing::warn!(path = %real.display(), "stream file outside its event directory refused");
-            return None;
-        }
-        let meta = tokio::fs::metadata(&real).await.ok()?;
-        meta.is_file().then_some(real)
     }
 }
 
