@@ -10,7 +10,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 pub use revocations::{RevocationCache, Revoked};
-pub use token::{PlaybackClaims, PlaybackKeys, MIN_PLAYBACK_SECRET_BYTES};
+pub use token::{PlaybackClaims, PlaybackKeys};
 
 /// Why a stream request is refused (all of it is seed 002's `403 Access denied`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -15,8 +15,7 @@ use crate::{
 
 /// The settings key under which a generated playback secret is kept.
 const PLAYBACK_SECRET_SETTING: &str = "playback_jwt_secret";
-/// HS256 is only as strong as its key.
-pub const MIN_PLAYBACK_SECRET_BYTES: usize = 32;
+const SECRET_VARIABLE: &str = "STREAMGATE_PLAYBACK_SECRET";
 
 /// What a playback token says (seed 002 plus the bindings the original lacked).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,27 +99,13 @@ impl PlaybackKeys {
         store: &dyn Store,
         configured: Option<&str>,
     ) -> Result<Vec<u8>, DomainError> {
-        match configured.filter(|secret| !secret.is_empty()) {
-            Some(secret) => Self::checked(secret).map(|secret| secret.to_vec()),
-            None => {
-                let generated = secret::random_alphanumeric(64);
-                let stored = store
-                    .setting_or_insert(PLAYBACK_SECRET_SETTING, &generated)
-                    .await?;
-                Ok(stored.into_bytes())
-            }
-        }
+        secret::installation_secret(store, PLAYBACK_SECRET_SETTING, SECRET_VARIABLE, configured)
+            .await
     }
 
-    /// A configured secret, refused when too short.
+    /// A configured secret (an edge's), refused when too short.
     pub fn checked(secret: &str) -> Result<&[u8], DomainError> {
-        if secret.len() < MIN_PLAYBACK_SECRET_BYTES {
-            return Err(DomainError::validation(
-                "STREAMGATE_PLAYBACK_SECRET",
-                format!("the playback secret must be at least {MIN_PLAYBACK_SECRET_BYTES} bytes"),
-            ));
-        }
-        Ok(secret.as_bytes())
+        secret::checked(SECRET_VARIABLE, secret)
     }
 
     pub fn issue(&self, claims: &PlaybackClaims) -> String {

@@ -25,8 +25,6 @@ pub const DASHBOARD_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60)
 /// Who the first start creates when nobody can sign in otherwise.
 pub const FIRST_OWNER_EMAIL: &str = "owner@streamgate.local";
 const FIRST_ACCOUNT_NAME: &str = "StreamGate";
-/// Shorter secrets are refused: HS256 is only as strong as its key.
-pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 /// `ADMIN_USER` / `ADMIN_PASS`: the platform operator's way in, never locked out.
 #[derive(Clone)]
@@ -91,20 +89,13 @@ impl AuthConfig {
         store: &dyn Store,
         configured: Option<&str>,
     ) -> Result<Vec<u8>, DomainError> {
-        match configured.filter(|secret| !secret.is_empty()) {
-            Some(secret) if secret.len() < MIN_JWT_SECRET_BYTES => Err(DomainError::validation(
-                "STREAMGATE_JWT_SECRET",
-                format!("the JWT secret must be at least {MIN_JWT_SECRET_BYTES} bytes"),
-            )),
-            Some(secret) => Ok(secret.as_bytes().to_vec()),
-            None => {
-                let generated = secret::random_alphanumeric(64);
-                let stored = store
-                    .setting_or_insert(JWT_SECRET_SETTING, &generated)
-                    .await?;
-                Ok(stored.into_bytes())
-            }
-        }
+        secret::installation_secret(
+            store,
+            JWT_SECRET_SETTING,
+            "STREAMGATE_JWT_SECRET",
+            configured,
+        )
+        .await
     }
 }
 
