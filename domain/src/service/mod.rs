@@ -24,7 +24,7 @@ pub use auth::{AuthConfig, AuthService, BreakGlass, FIRST_OWNER_EMAIL};
 pub use codes::{CodeService, MAX_BULK_REVOKE};
 pub use events::{EventService, EventSwitch};
 pub use export::codes_csv;
-pub use playback::{PlaybackConfig, PlaybackService, FEED_OVERLAP};
+pub use playback::{PlaybackConfig, PlaybackService};
 pub use rate_limit::RateLimit;
 
 /// The domain as the server hands it to its doors: one handle, cheap to clone.

@@ -25,7 +25,7 @@ const MAX_CODE_CHARS: usize = 64;
 /// The revocation feed repeats this much history before `since`: a change committed while the
 /// previous poll was being answered (or stamped by an instance whose clock is a little behind)
 /// is still delivered. Repeats are harmless: each entry is a state, not a toggle.
-pub const FEED_OVERLAP: Duration = Duration::from_secs(10);
+const FEED_OVERLAP: Duration = Duration::from_secs(10);
 
 /// How viewers' playback works on this installation.
 pub struct PlaybackConfig {

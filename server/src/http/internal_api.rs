@@ -15,6 +15,15 @@ use super::{error::AdminError, AppState};
 
 pub const API_KEY_HEADER: &str = "x-internal-api-key";
 
+/// Whether the request carries the configured internal API key (compared in constant time);
+/// never when none is configured.
+pub fn presents_key(expected: Option<&str>, headers: &HeaderMap) -> bool {
+    match (expected, headers.get(API_KEY_HEADER)) {
+        (Some(expected), Some(given)) => bool::from(expected.as_bytes().ct_eq(given.as_bytes())),
+        _ => false,
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/revocations", get(revocations))
 }
@@ -29,11 +38,7 @@ async fn revocations(
     headers: HeaderMap,
     query: Result<Query<FeedQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<RevocationFeed>, AdminError> {
-    let authorized = match (&state.internal_api_key, headers.get(API_KEY_HEADER)) {
-        (Some(expected), Some(given)) => bool::from(expected.as_bytes().ct_eq(given.as_bytes())),
-        _ => false,
-    };
-    if !authorized {
+    if !presents_key(state.internal_api_key.as_deref(), &headers) {
         return Err(AdminError::new(StatusCode::UNAUTHORIZED, "Unauthorized"));
     }
     let since = query

@@ -21,7 +21,6 @@ use axum::{
 use serde::Serialize;
 use serde_json::json;
 use streamgate_domain::access::{AccessGuard, Denied};
-use subtle::ConstantTimeEq;
 use tower::ServiceExt;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
@@ -30,9 +29,8 @@ use tower_http::{
 use uuid::Uuid;
 
 pub use local_files::LocalFiles;
-pub use source::{
-    ConfiguredOrigin, Content, EventOrigins, OriginDirectory, SourceError, SourceMode, StreamSource,
-};
+pub use source::{ConfiguredOrigin, EventOrigins, OriginDirectory, SourceMode, StreamSource};
+use source::{Content, SourceError};
 use stream_path::{BadPath, FileKind};
 pub use upstream::{Upstream, UpstreamConfig};
 
@@ -291,10 +289,7 @@ async fn clear_cache(
     headers: HeaderMap,
     event_id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let with_key = match (&state.internal_api_key, headers.get("x-internal-api-key")) {
-        (Some(expected), Some(given)) => bool::from(expected.as_bytes().ct_eq(given.as_bytes())),
-        _ => false,
-    };
+    let with_key = super::internal_api::presents_key(state.internal_api_key.as_deref(), &headers);
     if !client.ip().is_loopback() && !with_key {
         return refuse(StatusCode::UNAUTHORIZED, "Unauthorized");
     }
