@@ -1,6 +1,6 @@
 //! Dashboard credentials through the domain, on SQLite and PostgreSQL: the break-glass admin,
-//! dashboard JWTs (expiry, tampering, `alg: none`), revocation, the persisted JWT secret and
-//! the session rows the session layer keeps.
+//! dashboard JWTs (expiry, tampering, `alg: none`), revocation, the persisted JWT secret, the
+//! settings it is kept in, and the session rows the session layer keeps.
 
 use std::sync::Arc;
 
@@ -292,6 +292,26 @@ async fn the_generated_jwt_secret_is_stored_once_and_reused(store: Arc<dyn Store
     );
 }
 
+async fn settings_are_read_kept_on_insert_and_replaced_on_put(store: Arc<dyn Store>) {
+    assert_eq!(store.setting("demo_event_id").await.unwrap(), None);
+    assert_eq!(
+        store.setting_or_insert("demo_event_id", "a").await.unwrap(),
+        "a"
+    );
+    assert_eq!(
+        store.setting_or_insert("demo_event_id", "b").await.unwrap(),
+        "a",
+        "the first value stays"
+    );
+    store.put_setting("demo_event_id", "c").await.unwrap();
+    store.put_setting("other", "d").await.unwrap();
+    assert_eq!(
+        store.setting("demo_event_id").await.unwrap().as_deref(),
+        Some("c")
+    );
+    assert_eq!(store.setting("other").await.unwrap().as_deref(), Some("d"));
+}
+
 async fn session_rows_expire_and_ids_are_never_overwritten_on_insert(store: Arc<dyn Store>) {
     let row = SessionRow {
         id: "abc".into(),
@@ -409,5 +429,6 @@ streamgate_domain::on_both_backends!(
     dashboard_tokens_carry_the_user_and_refuse_forgery,
     deactivation_and_password_changes_void_earlier_credentials,
     the_generated_jwt_secret_is_stored_once_and_reused,
+    settings_are_read_kept_on_insert_and_replaced_on_put,
     session_rows_expire_and_ids_are_never_overwritten_on_insert,
 );

@@ -801,7 +801,99 @@ async fn summaries_and_dashboard_count_per_account(store: Arc<dyn Store>) {
     assert_eq!(summary.count.tokens, 7);
 }
 
+/// The command line and start-up tasks (the demo) mint and list codes of any account's events,
+/// under the same rules, audited as the operator.
+async fn the_operator_mints_and_lists_codes_in_any_account(store: Arc<dyn Store>) {
+    let domain = Domain::new(store, Authorizer::default());
+    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let keynote = event(&domain, &owner, "Keynote", 8).await;
+    let other_owner = owner_of_new_account(&domain, "owner@other.test").await;
+    let other = event(&domain, &other_owner, "Other", 8).await;
+
+    let codes = domain
+        .codes()
+        .generate_as_operator(
+            keynote.id,
+            NewCodes {
+                count: 3,
+                label: Some(" Demo ".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 3);
+    for code in &codes {
+        assert_eq!(code.event_id, keynote.id);
+        assert_eq!(code.label.as_deref(), Some("Demo"));
+        assert_eq!(code.expires_at, keynote.codes_expire_at());
+        assert_eq!(code.status(time::now()), CodeStatus::Unused);
+    }
+    let trail = domain.accounts().audit_trail(&owner, None).await.unwrap();
+    let minted = trail
+        .iter()
+        .find(|entry| entry.action == "codes.generated")
+        .expect("the batch is audited");
+    assert_eq!(
+        (minted.actor.as_str(), minted.account_id),
+        ("operator", owner.account_id())
+    );
+
+    // One event's unused codes: a revoked one is left out.
+    domain
+        .codes()
+        .revoke(&owner, codes[0].id, None)
+        .await
+        .unwrap();
+    let unused = domain
+        .codes()
+        .list_as_operator(CodeQuery {
+            status: Some(CodeStatus::Unused),
+            ..query(&keynote, 10)
+        })
+        .await
+        .unwrap();
+    let ids: HashSet<Uuid> = unused.items.iter().map(|code| code.id).collect();
+    assert_eq!(ids, HashSet::from([codes[1].id, codes[2].id]));
+    assert_eq!(unused.total, 2);
+    // Without an event: every account's codes.
+    generate(&domain, &other_owner, &other, 2, "Other").await;
+    let all = domain
+        .codes()
+        .list_as_operator(CodeQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.total, 5);
+
+    assert_refused!(
+        domain
+            .codes()
+            .generate_as_operator(
+                keynote.id,
+                NewCodes {
+                    count: 0,
+                    label: None
+                }
+            )
+            .await,
+        DomainError::Validation { field: "count", .. }
+    );
+    assert_refused!(
+        domain
+            .codes()
+            .generate_as_operator(
+                Uuid::new_v4(),
+                NewCodes {
+                    count: 1,
+                    label: None
+                }
+            )
+            .await,
+        DomainError::NotFound { what: "Event" }
+    );
+}
+
 streamgate_domain::on_both_backends!(
+    the_operator_mints_and_lists_codes_in_any_account,
     a_batch_is_unique_codes_expiring_with_the_event,
     collisions_are_retried_and_a_hopeless_batch_writes_nothing,
     pages_filters_and_search,

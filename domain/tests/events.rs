@@ -6,8 +6,8 @@ use chrono::Duration;
 use streamgate_domain::{
     assert_refused,
     authz::{Authorizer, EnforcementMode},
-    model::{time, CredentialKind, NewEvent, Permission, Principal, Role},
-    service::{member_principal, Domain},
+    model::{time, CredentialKind, EventPatch, NewCodes, NewEvent, Permission, Principal, Role},
+    service::{member_principal, Domain, EventSwitch},
     store::Store,
     DomainError,
 };
@@ -170,6 +170,104 @@ async fn the_operator_creates_events_in_the_only_account(store: Arc<dyn Store>) 
         .unwrap();
 }
 
+/// Start-up tasks (the demo) read any event and move it, under the same rules as organizers,
+/// audited as the operator; its codes' expiry follows.
+async fn the_operator_reads_and_moves_any_event(store: Arc<dyn Store>) {
+    let domain = Domain::new(store, Authorizer::default());
+    let owner = account_owner(&domain, "owner@acme.test").await;
+    let last_week = domain
+        .events()
+        .create_as_operator(None, new_event("Last week", -24 * 7))
+        .await
+        .unwrap();
+    assert_eq!(
+        domain.events().get_as_operator(last_week.id).await.unwrap(),
+        last_week
+    );
+    let code = domain
+        .codes()
+        .generate_as_operator(
+            last_week.id,
+            NewCodes {
+                count: 1,
+                label: None,
+            },
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(code.expires_at < time::now(), "expired with the event");
+    domain
+        .events()
+        .switch(&owner, last_week.id, EventSwitch::Deactivate, None)
+        .await
+        .unwrap();
+
+    let now = time::now();
+    let moved = domain
+        .events()
+        .update_as_operator(
+            last_week.id,
+            EventPatch {
+                starts_at: Some(now - Duration::minutes(1)),
+                ends_at: Some(now + Duration::days(7)),
+                is_active: Some(true),
+                ..EventPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.starts_at, moved.ends_at, moved.is_active),
+        (now - Duration::minutes(1), now + Duration::days(7), true)
+    );
+    assert_eq!(moved.title, "Last week");
+    assert_eq!(
+        domain.events().get_as_operator(last_week.id).await.unwrap(),
+        moved
+    );
+    let code = domain.codes().get(&owner, code.id).await.unwrap();
+    assert_eq!(code.expires_at, moved.codes_expire_at());
+    let trail = domain.accounts().audit_trail(&owner, None).await.unwrap();
+    let by_operator: Vec<&str> = trail
+        .iter()
+        .filter(|entry| entry.actor == "operator")
+        .map(|entry| entry.action.as_str())
+        .collect();
+    assert!(
+        by_operator.contains(&"event.updated") && by_operator.contains(&"event.activated"),
+        "{by_operator:?}"
+    );
+
+    assert_refused!(
+        domain
+            .events()
+            .update_as_operator(
+                last_week.id,
+                EventPatch {
+                    ends_at: Some(now - Duration::days(1)),
+                    ..EventPatch::default()
+                },
+            )
+            .await,
+        DomainError::Validation {
+            field: "endsAt",
+            ..
+        }
+    );
+    assert_refused!(
+        domain.events().get_as_operator(uuid::Uuid::new_v4()).await,
+        DomainError::NotFound { what: "Event" }
+    );
+    assert_refused!(
+        domain
+            .events()
+            .update_as_operator(uuid::Uuid::new_v4(), EventPatch::default())
+            .await,
+        DomainError::NotFound { what: "Event" }
+    );
+}
+
 async fn unknown_event_is_not_found(store: Arc<dyn Store>) {
     let domain = Domain::new(store, Authorizer::default());
     let owner = account_owner(&domain, "owner@acme.test").await;
@@ -217,6 +315,7 @@ streamgate_domain::on_both_backends!(
     created_event_reads_back_unchanged,
     list_orders_events_by_start_within_the_account,
     the_operator_creates_events_in_the_only_account,
+    the_operator_reads_and_moves_any_event,
     unknown_event_is_not_found,
     invalid_event_is_refused_and_nothing_is_written,
     migrating_twice_is_harmless,

@@ -143,6 +143,10 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub hls: HlsArgs,
+
+    /// Keep a demo event live in the only account, streaming a looping test pattern, and log a viewer URL with a ready code at every start; the same event is reused every time (app role only).
+    #[arg(long, env = "STREAMGATE_DEMO")]
+    pub demo: bool,
 }
 
 /// What this process serves.

@@ -1,6 +1,7 @@
 //! `streamgate`: serves the StreamGate web app and its HLS streams, and runs set-up tasks.
 
 mod cli;
+mod demo;
 mod http;
 mod serve;
 mod shutdown;

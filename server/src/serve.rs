@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     cli::{AuthArgs, HlsArgs, PlaybackArgs, ServeArgs, ServeRole},
+    demo,
     http::{
         app_router,
         client_address::TrustedProxies,
@@ -88,8 +89,17 @@ async fn serve_app(args: ServeArgs) -> Result<(), StartupError> {
         trusted_proxies: proxies.clone(),
         internal_api_key,
     };
+    // A convenience: when it cannot start, everything else is served all the same.
+    let demo = if args.demo {
+        demo::start(&domain, &stream_root(&args))
+            .await
+            .inspect_err(|err| tracing::warn!(error = %err, "demo: not started"))
+            .ok()
+    } else {
+        None
+    };
     let stop = shutdown::on_signal();
-    let workers = [
+    let mut workers = vec![
         tokio::spawn(sweeper::run(
             domain.clone(),
             state.login_limiter.clone(),
@@ -103,6 +113,10 @@ async fn serve_app(args: ServeArgs) -> Result<(), StartupError> {
     ];
     let hls = hls_router(hls_state, args.hls.cors_origins.clone(), proxies);
     tracing::info!(%app_addr, %hls_addr, "StreamGate is ready: open http://{app_addr}/");
+    if let Some(demo) = demo {
+        demo.announce(args.public_url.as_ref(), app_addr);
+        workers.push(tokio::spawn(demo.stream.run(stop.clone())));
+    }
     let served = tokio::try_join!(
         run(app_listener, app_router(state), &stop),
         run(hls_listener, hls, &stop)
@@ -134,6 +148,9 @@ async fn serve_edge(args: ServeArgs) -> Result<(), StartupError> {
     let api_key = args.playback.internal_api_key.clone().ok_or_else(|| {
         config("an edge needs the internal API key (STREAMGATE_INTERNAL_API_KEY)")
     })?;
+    if args.demo {
+        tracing::warn!("--demo is for the app role (it needs the database); ignored on an edge");
+    }
     let site = Site::resolve(&args)?;
     let hls_listener = bind(site.hls_addr).await?;
     let hls_addr = hls_listener.local_addr()?;
@@ -204,6 +221,14 @@ fn internal_api_key(args: &PlaybackArgs) -> Option<Arc<str>> {
         .map(Arc::from)
 }
 
+/// Where encoders (and the demo) write: `<stream root>/<event id>/…`.
+fn stream_root(args: &ServeArgs) -> PathBuf {
+    args.hls
+        .stream_root
+        .clone()
+        .unwrap_or_else(|| args.database.data_dir.join("streams"))
+}
+
 /// The local stream directory and, unless the source is local only, the upstream cache.
 fn stream_source(
     args: &ServeArgs,
@@ -211,10 +236,7 @@ fn stream_source(
 ) -> Result<StreamSource, StartupError> {
     let hls: &HlsArgs = &args.hls;
     let data_dir = &args.database.data_dir;
-    let stream_root = hls
-        .stream_root
-        .clone()
-        .unwrap_or_else(|| data_dir.join("streams"));
+    let stream_root = stream_root(args);
     std::fs::create_dir_all(&stream_root).map_err(|err| {
         StartupError::Config(format!("cannot create {}: {err}", stream_root.display()))
     })?;

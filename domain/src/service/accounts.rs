@@ -54,7 +54,7 @@ impl<'a> AccountService<'a> {
             .map_err(email_conflict)?;
         self.audit(
             Some(account.id),
-            "operator",
+            OPERATOR,
             "user.created",
             Some(user_target(&user.member)),
             None,
@@ -93,7 +93,7 @@ impl<'a> AccountService<'a> {
             .map_err(email_conflict)?;
         self.audit(
             Some(account_id),
-            "operator",
+            OPERATOR,
             "user.created",
             Some(user_target(&user.member)),
             None,
@@ -514,6 +514,9 @@ fn acts_as_owner(principal: &Principal) -> bool {
         Principal::Superadmin { .. } => true,
     }
 }
+
+/// The audit trail's actor for the command line and start-up tasks (the demo).
+pub(super) const OPERATOR: &str = "operator";
 
 pub(super) fn actor(principal: &Principal) -> String {
     match principal {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    accounts::{actor, record_audit},
+    accounts::{actor, record_audit, OPERATOR},
     events::{non_empty, EventService},
     secret::random_alphanumeric,
     Context,
@@ -58,6 +58,27 @@ impl<'a> CodeService<'a> {
     ) -> Result<Vec<AccessCode>, DomainError> {
         self.authz.require(principal, Permission::CodesCreate)?;
         let event = self.events().visible(principal, event_id).await?;
+        self.mint(&event, input, &actor(principal), ip).await
+    }
+
+    /// The operator's batch (the demo's codes): as [`CodeService::generate`], for an event in
+    /// whichever account.
+    pub async fn generate_as_operator(
+        &self,
+        event_id: Uuid,
+        input: NewCodes,
+    ) -> Result<Vec<AccessCode>, DomainError> {
+        let event = self.events().get_as_operator(event_id).await?;
+        self.mint(&event, input, OPERATOR, None).await
+    }
+
+    async fn mint(
+        &self,
+        event: &Event,
+        input: NewCodes,
+        actor: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<Vec<AccessCode>, DomainError> {
         if !(1..=MAX_CODES_PER_BATCH).contains(&input.count) {
             return Err(DomainError::validation(
                 "count",
@@ -80,7 +101,7 @@ impl<'a> CodeService<'a> {
             .map(|_| AccessCode {
                 id: Uuid::new_v4(),
                 code: new_code(),
-                event_id,
+                event_id: event.id,
                 label: label.clone(),
                 is_revoked: false,
                 revoked_at: None,
@@ -94,7 +115,7 @@ impl<'a> CodeService<'a> {
         record_audit(
             self.store,
             event.account_id,
-            &actor(principal),
+            actor,
             "codes.generated",
             Some(format!("event:{} ({} codes)", event.id, codes.len())),
             ip,
@@ -108,18 +129,35 @@ impl<'a> CodeService<'a> {
     pub async fn list(
         &self,
         principal: &Principal,
-        mut query: CodeQuery,
+        query: CodeQuery,
     ) -> Result<Page<AccessCode>, DomainError> {
         self.authz.require(principal, Permission::CodesRead)?;
         if let Some(event_id) = query.event_id {
             self.events().visible(principal, event_id).await?;
         }
+        self.page(principal.account_id(), query).await
+    }
+
+    /// A page of codes of every account (of one event with `query.event_id`), newest first: the
+    /// operator's view (the demo's ready code).
+    pub async fn list_as_operator(
+        &self,
+        query: CodeQuery,
+    ) -> Result<Page<AccessCode>, DomainError> {
+        self.page(None, query).await
+    }
+
+    async fn page(
+        &self,
+        account_id: Option<Uuid>,
+        mut query: CodeQuery,
+    ) -> Result<Page<AccessCode>, DomainError> {
         let after = query.page.cursor.as_deref().map(parse_cursor).transpose()?;
         query.search = non_empty(query.search);
         let limit = query.page.limit as usize;
         let (mut items, total) = self
             .store
-            .list_codes(principal.account_id(), &query, after, time::now())
+            .list_codes(account_id, &query, after, time::now())
             .await?;
         let next_cursor = (items.len() > limit).then(|| {
             items.truncate(limit);

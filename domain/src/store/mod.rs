@@ -188,6 +188,10 @@ pub trait Store: PlaybackStore + Send + Sync + 'static {
     /// Stores the setting `key` = `value` unless `key` already has one; returns the value that is stored now, so
     /// concurrent first starts agree.
     async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError>;
+    /// The setting `key`, if it has one.
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores the setting `key` = `value`, replacing any earlier value.
+    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
 
     /// Stores a new session; `false` if the id is taken.
     async fn insert_session(&self, session: &SessionRow) -> Result<bool, StoreError>;

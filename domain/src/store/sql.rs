@@ -311,6 +311,10 @@ pub(super) const SELECT_SETTING: &str = "SELECT value FROM settings WHERE key = 
 pub(super) const INSERT_SETTING: &str = "INSERT INTO settings (key, value, created_at) \
     VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING";
 
+/// A replaced setting keeps its creation time.
+pub(super) const UPSERT_SETTING: &str = "INSERT INTO settings (key, value, created_at) \
+    VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
 pub(super) const INSERT_SESSION: &str = "INSERT INTO sessions (id, data, expires_at) \
     VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING";
 
@@ -835,6 +839,30 @@ macro_rules! impl_store {
                     .bind(key)
                     .fetch_one(&self.pool)
                     .await?)
+            }
+
+            async fn setting(
+                &self,
+                key: &str,
+            ) -> Result<Option<String>, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar($crate::store::sql::SELECT_SETTING)
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn put_setting(
+                &self,
+                key: &str,
+                value: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query($crate::store::sql::UPSERT_SETTING)
+                    .bind(key)
+                    .bind(value)
+                    .bind($crate::model::time::now())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn insert_session(

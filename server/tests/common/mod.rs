@@ -37,6 +37,7 @@ pub fn streamgate(data_dir: &Path, database_url: Option<&str>) -> Command {
         .env_remove("ADMIN_USER")
         .env_remove("ADMIN_PASS")
         .env_remove("STREAMGATE_JWT_SECRET")
+        .env_remove("STREAMGATE_DEMO")
         .env("RUST_LOG", "warn");
     if let Some(url) = database_url {
         command.env("DATABASE_URL", url);
@@ -75,10 +76,21 @@ impl Server {
     }
 
     pub fn start_with(data_dir: &Path, database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
+        Server::start_serving(data_dir, database_url, &[], env)
+    }
+
+    /// `serve` with extra arguments (e.g. `--demo`).
+    pub fn start_serving(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let (app, hls) = (free_port(), free_port());
         let mut command = streamgate(data_dir, database_url);
         command
             .arg("serve")
+            .args(args)
             .env("STREAMGATE_APP_ADDR", app.to_string())
             .env("STREAMGATE_HLS_ADDR", hls.to_string());
         Server::launch(command, app, hls, env, "/api/v1/health")
