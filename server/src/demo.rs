@@ -53,7 +53,11 @@ pub struct Demo {
 pub async fn start(domain: &Domain, stream_root: &Path) -> Result<Demo, DemoError> {
     let event = live_event(domain, time::now()).await?;
     let code = ready_code(domain, event.id).await?;
-    let stream = DemoStream::start(stream_root.join(event.id.to_string())).await?;
+    let stream = DemoStream::start(
+        stream_root.join(event.id.to_string()),
+        event.starts_at.into(),
+    )
+    .await?;
     Ok(Demo {
         event,
         code,

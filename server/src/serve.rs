@@ -2,7 +2,7 @@
 //! listener alone, following the platform's revocation feed), until SIGINT/SIGTERM.
 
 use std::{
-    future::{Future, IntoFuture},
+    future::IntoFuture,
     net::SocketAddr,
     path::PathBuf,
     sync::Arc,
@@ -201,17 +201,33 @@ async fn serve_edge(args: ServeArgs) -> Result<(), StartupError> {
     Ok(())
 }
 
-fn run(
+/// How long connections may take to finish once shutdown begins; then they are dropped, so a
+/// client that never finishes its request cannot keep the process alive.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves `router` on `listener` until `stop`, then for at most [`SHUTDOWN_GRACE`].
+async fn run(
     listener: TcpListener,
     router: Router,
     stop: &CancellationToken,
-) -> impl Future<Output = std::io::Result<()>> {
-    axum::serve(
+) -> std::io::Result<()> {
+    let serving = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(stop.clone().cancelled_owned())
-    .into_future()
+    .into_future();
+    let deadline = async {
+        stop.cancelled().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = serving => served,
+        () = deadline => {
+            tracing::warn!("connections still open {SHUTDOWN_GRACE:?} after shutdown began: dropped");
+            Ok(())
+        }
+    }
 }
 
 fn internal_api_key(args: &PlaybackArgs) -> Option<Arc<str>> {

@@ -170,3 +170,26 @@ fn occupied_port_is_reported_and_exits_non_zero() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_request_that_never_finishes_does_not_hold_shutdown() {
+    use std::io::Write;
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(data_dir.path(), None);
+    // A body announced and never sent: the handler waits for it.
+    let mut stalled = std::net::TcpStream::connect(server.app).unwrap();
+    write!(
+        stalled,
+        "POST /api/tokens/validate HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\n\r\n{{\"code\":",
+        server.app
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let status = server.terminate();
+    let took = started.elapsed();
+    assert!(status.success(), "exit after SIGTERM: {status:?}");
+    assert!(took < std::time::Duration::from_secs(14), "took {took:?}");
+    drop(stalled);
+}

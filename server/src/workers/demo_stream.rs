@@ -2,16 +2,18 @@
 //! a live HLS stream, written into the stream root the way an encoder would, so that the HLS
 //! listener serves it like any other stream.
 //!
-//! Segment numbers follow the wall clock (segment `n` covers the seconds `2n..2n+2` since the
-//! Unix epoch), so the media sequence keeps growing across restarts and needs no state. Segment
-//! `n` plays the fixture's segment `n % 3`; every return to its first segment is a
-//! discontinuity, since the timestamps jump back.
+//! Segment numbers follow the wall clock from the demo event's start (segment `n` covers the
+//! seconds `2n..2n+2` after it), so the media sequence keeps growing across restarts and needs
+//! no state, while staying as small as a real encoder's: hls.js spends time in proportion to the
+//! discontinuity sequence (numbering from the Unix epoch blocked the page for seconds at every
+//! playlist reload). Segment `n` plays the fixture's segment `n % 3`; every return to its first
+//! segment is a discontinuity, since the timestamps jump back.
 
 use std::{
     fs, io,
     ops::RangeInclusive,
     path::{Path, PathBuf},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime},
 };
 
 use streamgate_domain::model::ENTRY_PLAYLIST;
@@ -60,32 +62,34 @@ const LOOP_LENGTH: u64 = VARIANTS[0].segments.len() as u64;
 /// The looping live stream of one event's directory (`<stream root>/<event id>`).
 pub struct DemoStream {
     dir: PathBuf,
+    /// Segment 0 begins here (the demo event's start).
+    epoch: SystemTime,
 }
 
 impl DemoStream {
     /// Writes the master playlist, the fixture segments and the current window into `dir`:
     /// the stream is watchable once this returns.
-    pub async fn start(dir: PathBuf) -> io::Result<DemoStream> {
-        let (latest, _) = clock();
+    pub async fn start(dir: PathBuf, epoch: SystemTime) -> io::Result<DemoStream> {
+        let (latest, _) = clock(epoch);
         let target = dir.clone();
         blocking(move || {
             install(&target)?;
             advance(&target, latest)
         })
         .await?;
-        Ok(DemoStream { dir })
+        Ok(DemoStream { dir, epoch })
     }
 
     /// Moves the window on at every segment boundary of the wall clock, until `stop`.
     pub async fn run(self, stop: CancellationToken) {
         let mut failing = false;
         loop {
-            let (_, until_next) = clock();
+            let (_, until_next) = clock(self.epoch);
             tokio::select! {
                 () = tokio::time::sleep(until_next) => {}
                 () = stop.cancelled() => return,
             }
-            let (latest, _) = clock();
+            let (latest, _) = clock(self.epoch);
             let dir = self.dir.clone();
             // One warning per outage, not one per segment.
             match blocking(move || advance(&dir, latest)).await {
@@ -110,11 +114,9 @@ async fn blocking(work: impl FnOnce() -> io::Result<()> + Send + 'static) -> io:
         .unwrap_or_else(|err| Err(io::Error::other(err)))
 }
 
-/// The segment the wall clock is in, and how long until the next one begins.
-fn clock() -> (u64, Duration) {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+/// The segment the wall clock is in, counting from `epoch`, and how long until the next one.
+fn clock(epoch: SystemTime) -> (u64, Duration) {
+    let since_epoch = SystemTime::now().duration_since(epoch).unwrap_or_default();
     let latest = since_epoch.as_secs() / SEGMENT_SECONDS;
     let next = Duration::from_secs((latest + 1) * SEGMENT_SECONDS);
     (latest, next.saturating_sub(since_epoch))
