@@ -56,6 +56,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       STREAMGATE_DATA_DIR: dataDir,
       STREAMGATE_APP_ADDR: `127.0.0.1:${appPort}`,
       STREAMGATE_HLS_ADDR: `127.0.0.1:${hlsPort}`,
+      // Every test validates codes from 127.0.0.1; the limit itself is tested in Rust.
+      STREAMGATE_VALIDATE_RATE_LIMIT: '1000',
       RUST_LOG: process.env.RUST_LOG ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

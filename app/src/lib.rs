@@ -2,9 +2,11 @@
 //! server and hydrated in the browser.
 
 pub mod api;
+mod components;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod qr;
+mod viewer;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -15,7 +17,7 @@ use leptos_router::{
 
 use pages::{
     AdminLayout, EventPage, EventsPage, HomePage, LoginPage, NotFoundPage, OverviewPage,
-    ProfilePage, TicketsPage, UsersPage,
+    ProfilePage, TicketsPage, UsersPage, WatchPage,
 };
 
 /// The HTML document around [`App`]; rendered on the server only.
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage />
+                <Route path=path!("/watch/:id") view=WatchPage />
                 <Route path=path!("/admin/login") view=LoginPage />
                 // Dashboard pages render completely on the server (`Async`) before they are sent,
                 // so they read right before hydration and without JavaScript.

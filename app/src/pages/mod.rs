@@ -9,6 +9,7 @@ mod not_found;
 mod profile;
 mod tickets;
 mod users;
+mod watch;
 
 pub use admin::{AdminLayout, OverviewPage};
 pub use event::EventPage;
@@ -19,3 +20,4 @@ pub use not_found::NotFoundPage;
 pub use profile::ProfilePage;
 pub use tickets::TicketsPage;
 pub use users::UsersPage;
+pub use watch::WatchPage;
