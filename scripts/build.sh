@@ -11,4 +11,5 @@ mkdir -p public/vendor
 cp node_modules/hls.js/dist/hls.min.mjs public/vendor/hls.min.mjs
 # cargo-leptos puts ./node_modules/.bin first on PATH, so the wasm-opt it runs is npm's binaryen
 # even where Debian's (version 108, which emits wasm that fails in browsers) is installed.
-cargo leptos build --release
+# --split: the dashboard's lazy routes become separately loaded wasm (app/src/pages/dashboard.rs).
+cargo leptos build --release --split

@@ -12,13 +12,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
-use pages::{
-    AdminLayout, EventPage, EventsPage, HomePage, LoginPage, NotFoundPage, OverviewPage,
-    ProfilePage, TicketsPage, UsersPage, WatchPage,
-};
+use pages::{dashboard, HomePage, LoginPage, NotFoundPage, WatchPage};
 
 /// The HTML document around [`App`]; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -45,13 +42,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: this marks the page once hydration has happened, which
-    // the browser tests wait for before interacting.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { "StreamGate".to_owned() } else { format!("{page} · StreamGate") }
@@ -62,14 +52,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/watch/:id") view=WatchPage />
                 <Route path=path!("/admin/login") view=LoginPage />
                 // Dashboard pages render completely on the server (`Async`) before they are sent,
-                // so they read right before hydration and without JavaScript.
-                <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
-                    <Route path=path!("events") view=EventsPage ssr=SsrMode::Async />
-                    <Route path=path!("events/:id") view=EventPage ssr=SsrMode::Async />
-                    <Route path=path!("events/:id/tickets") view=TicketsPage ssr=SsrMode::Async />
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
+                // so they read right before hydration and without JavaScript; in the browser
+                // their code loads only when one is opened.
+                <ParentRoute path=path!("/admin") view={Lazy::<dashboard::Layout>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<dashboard::Overview>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("events") view={Lazy::<dashboard::Events>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("events/:id") view={Lazy::<dashboard::Event>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("events/:id/tickets") view={Lazy::<dashboard::Tickets>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users") view={Lazy::<dashboard::Users>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("profile") view={Lazy::<dashboard::Profile>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod admin;
+pub mod dashboard;
 mod event;
 mod events;
 mod home;
