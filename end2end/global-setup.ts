@@ -11,7 +11,8 @@ const binary = path.join(repo, 'target', 'release', 'streamgate');
 // The account's first owner, created with the CLI before the server starts.
 const owner = { email: 'owner@e2e.test', password: 'owner-e2e-password' };
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (the tests start servers on such ports). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

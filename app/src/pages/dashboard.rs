@@ -9,93 +9,30 @@ use super::{
     AdminLayout, EventPage, EventsPage, OverviewPage, ProfilePage, TicketsPage, UsersPage,
 };
 
-pub struct Layout;
+/// Declares each dashboard page as a lazily loaded route.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),+ $(,)?) => {$(
+        pub struct $route;
 
-#[lazy_route]
-impl LazyRoute for Layout {
-    fn data() -> Self {
-        Layout
-    }
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
 
-    fn view(_this: Self) -> AnyView {
-        view! { <AdminLayout /> }.into_any()
-    }
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )+};
 }
 
-pub struct Overview;
-
-#[lazy_route]
-impl LazyRoute for Overview {
-    fn data() -> Self {
-        Overview
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <OverviewPage /> }.into_any()
-    }
-}
-
-pub struct Events;
-
-#[lazy_route]
-impl LazyRoute for Events {
-    fn data() -> Self {
-        Events
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <EventsPage /> }.into_any()
-    }
-}
-
-pub struct Event;
-
-#[lazy_route]
-impl LazyRoute for Event {
-    fn data() -> Self {
-        Event
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <EventPage /> }.into_any()
-    }
-}
-
-pub struct Tickets;
-
-#[lazy_route]
-impl LazyRoute for Tickets {
-    fn data() -> Self {
-        Tickets
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <TicketsPage /> }.into_any()
-    }
-}
-
-pub struct Users;
-
-#[lazy_route]
-impl LazyRoute for Users {
-    fn data() -> Self {
-        Users
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <UsersPage /> }.into_any()
-    }
-}
-
-pub struct Profile;
-
-#[lazy_route]
-impl LazyRoute for Profile {
-    fn data() -> Self {
-        Profile
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ProfilePage /> }.into_any()
-    }
-}
+lazy_pages!(
+    Layout => AdminLayout,
+    Overview => OverviewPage,
+    Events => EventsPage,
+    Event => EventPage,
+    Tickets => TicketsPage,
+    Users => UsersPage,
+    Profile => ProfilePage,
+);
