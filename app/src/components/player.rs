@@ -5,10 +5,9 @@
 
 use leptos::{html, prelude::*};
 
-/// Why the player gave up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-// Made by the browser side only; the server renders the first screen.
+/// Why the player gave up (made by the browser side only).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trouble {
     /// The HLS listener refused the token (403/401): revoked, switched off, taken over or
     /// expired; the watch page asks the API which.

@@ -20,9 +20,9 @@ const LAST_CALL_SECS: i64 = 15 * 60;
 /// The remaining access time shows from this long before the end.
 const SHOW_REMAINING_SECS: i64 = 6 * 60 * 60;
 
-#[derive(Clone, Debug, PartialEq)]
 // Made by the browser side only; the server renders the first screen.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Debug, PartialEq)]
 enum Screen {
     /// Validating the code again (after a reload) or reading the event's status.
     Checking,
@@ -46,9 +46,9 @@ pub fn WatchPage() -> impl IntoView {
     let player_run = RwSignal::new(0u32);
 
     #[cfg(feature = "hydrate")]
-    session::run(event_id, screen, grant, token, now, player_run);
+    session::run(event_id, screen, grant, token, now);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (event_id, player_run);
+    let _ = event_id;
 
     let title = move || grant.with(|grant| grant.as_ref().map(|g| g.event.title.clone()));
     let on_trouble = Callback::new(move |trouble: Trouble| {
@@ -273,9 +273,7 @@ mod session {
         grant: RwSignal<Option<PlaybackGrant>>,
         token: RwSignal<String>,
         now: RwSignal<DateTime<Utc>>,
-        player_run: RwSignal<u32>,
     ) {
-        let _ = player_run;
         Effect::new(move |done: Option<()>| {
             if done.is_some() {
                 return;

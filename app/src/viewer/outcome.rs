@@ -1,10 +1,9 @@
 //! What the public API's answers mean to a viewer, in plain words: why a code was refused and
 //! why playback ended, each with what to do next.
 
-/// Why a code did not open the stream.
-#[derive(Clone, Debug, PartialEq, Eq)]
-// Made by the browser side only; the server renders the first screen.
+/// Why a code did not open the stream (made by the browser side only).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CodeRefusal {
     Missing,
     Unknown,
@@ -17,8 +16,7 @@ pub enum CodeRefusal {
 }
 
 impl CodeRefusal {
-    /// The refusal behind a status and seed 002's `error` text.
-    // Made by the browser side only; the server renders the first screen.
+    /// The refusal behind a status and seed 002's `error` text (the browser side's).
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub fn from_answer(status: u16, error: &str, retry_after: Option<u64>) -> Self {
         match status {
@@ -71,10 +69,9 @@ impl CodeRefusal {
     }
 }
 
-/// Why playback stopped for good.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-// Made by the browser side only; the server renders the first screen.
+/// Why playback stopped for good (made by the browser side only).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlaybackEnd {
     /// The organizer revoked the code or switched the event off.
     Revoked,
