@@ -13,12 +13,10 @@ use super::{
     Context,
 };
 use crate::{
-    authz::Authorizer,
     model::{
         time, AccessChange, AccessCode, CodeQuery, Event, NewCodes, Page, Permission, Principal,
         CODE_LENGTH, MAX_CODES_PER_BATCH,
     },
-    store::Store,
     DomainError,
 };
 
@@ -30,18 +28,12 @@ const NOT_FOUND: DomainError = DomainError::NotFound {
 };
 
 pub struct CodeService<'a> {
-    store: &'a dyn Store,
-    authz: &'a Authorizer,
     context: Context<'a>,
 }
 
 impl<'a> CodeService<'a> {
     pub(super) fn new(context: Context<'a>) -> Self {
-        Self {
-            store: context.store,
-            authz: context.authz,
-            context,
-        }
+        Self { context }
     }
 
     fn events(&self) -> EventService<'a> {
@@ -56,7 +48,9 @@ impl<'a> CodeService<'a> {
         input: NewCodes,
         ip: Option<IpAddr>,
     ) -> Result<Vec<AccessCode>, DomainError> {
-        self.authz.require(principal, Permission::CodesCreate)?;
+        self.context
+            .authz
+            .require(principal, Permission::CodesCreate)?;
         let event = self.events().visible(principal, event_id).await?;
         self.mint(&event, input, &actor(principal), ip).await
     }
@@ -111,9 +105,9 @@ impl<'a> CodeService<'a> {
                 created_at: now,
             })
             .collect();
-        let codes = self.store.insert_codes(codes, &new_code).await?;
+        let codes = self.context.store.insert_codes(codes, &new_code).await?;
         record_audit(
-            self.store,
+            self.context.store,
             event.account_id,
             actor,
             "codes.generated",
@@ -131,7 +125,9 @@ impl<'a> CodeService<'a> {
         principal: &Principal,
         query: CodeQuery,
     ) -> Result<Page<AccessCode>, DomainError> {
-        self.authz.require(principal, Permission::CodesRead)?;
+        self.context
+            .authz
+            .require(principal, Permission::CodesRead)?;
         if let Some(event_id) = query.event_id {
             self.events().visible(principal, event_id).await?;
         }
@@ -156,6 +152,7 @@ impl<'a> CodeService<'a> {
         query.search = non_empty(query.search);
         let limit = query.page.limit as usize;
         let (mut items, total) = self
+            .context
             .store
             .list_codes(account_id, &query, after, time::now())
             .await?;
@@ -172,7 +169,9 @@ impl<'a> CodeService<'a> {
 
     /// One code. Needs `codes:read`; another account's code is not found.
     pub async fn get(&self, principal: &Principal, id: Uuid) -> Result<AccessCode, DomainError> {
-        self.authz.require(principal, Permission::CodesRead)?;
+        self.context
+            .authz
+            .require(principal, Permission::CodesRead)?;
         self.visible(principal, id).await.map(|(code, _)| code)
     }
 
@@ -182,9 +181,11 @@ impl<'a> CodeService<'a> {
         principal: &Principal,
         event_id: Uuid,
     ) -> Result<(Event, Vec<AccessCode>), DomainError> {
-        self.authz.require(principal, Permission::CodesExport)?;
+        self.context
+            .authz
+            .require(principal, Permission::CodesExport)?;
         let event = self.events().visible(principal, event_id).await?;
-        let codes = self.store.list_event_codes(event_id).await?;
+        let codes = self.context.store.list_event_codes(event_id).await?;
         Ok((event, codes))
     }
 
@@ -215,7 +216,9 @@ impl<'a> CodeService<'a> {
         revoked: bool,
         ip: Option<IpAddr>,
     ) -> Result<AccessCode, DomainError> {
-        self.authz.require(principal, Permission::CodesRevoke)?;
+        self.context
+            .authz
+            .require(principal, Permission::CodesRevoke)?;
         let (code, event) = self.visible(principal, id).await?;
         if code.is_revoked == revoked {
             return Ok(code);
@@ -228,6 +231,7 @@ impl<'a> CodeService<'a> {
             ));
         }
         let code = self
+            .context
             .store
             .set_code_revoked(id, revoked, now)
             .await?
@@ -242,7 +246,7 @@ impl<'a> CodeService<'a> {
             "code.unrevoked"
         };
         record_audit(
-            self.store,
+            self.context.store,
             event.account_id,
             &actor(principal),
             action,
@@ -261,7 +265,9 @@ impl<'a> CodeService<'a> {
         ids: &[Uuid],
         ip: Option<IpAddr>,
     ) -> Result<u64, DomainError> {
-        self.authz.require(principal, Permission::CodesRevoke)?;
+        self.context
+            .authz
+            .require(principal, Permission::CodesRevoke)?;
         if ids.is_empty() || ids.len() > MAX_BULK_REVOKE {
             return Err(DomainError::validation(
                 "tokenIds",
@@ -269,6 +275,7 @@ impl<'a> CodeService<'a> {
             ));
         }
         let changes = self
+            .context
             .store
             .revoke_codes(ids, principal.account_id(), time::now())
             .await?;
@@ -276,7 +283,7 @@ impl<'a> CodeService<'a> {
         let revoked = changes.len() as u64;
         if revoked > 0 {
             record_audit(
-                self.store,
+                self.context.store,
                 principal.account_id(),
                 &actor(principal),
                 "codes.bulk_revoked",
@@ -294,7 +301,7 @@ impl<'a> CodeService<'a> {
         principal: &Principal,
         id: Uuid,
     ) -> Result<(AccessCode, Event), DomainError> {
-        let code = self.store.find_code(id).await?.ok_or(NOT_FOUND)?;
+        let code = self.context.store.find_code(id).await?.ok_or(NOT_FOUND)?;
         let event = self
             .events()
             .visible(principal, code.event_id)

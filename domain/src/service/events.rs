@@ -10,13 +10,11 @@ use super::{
     Context,
 };
 use crate::{
-    authz::Authorizer,
     model::{
         time, AccessChange, AccessChangeKind, CodeQuery, DashboardStats, Event, EventCounts,
         EventPatch, EventQuery, EventSummary, NewEvent, Page, PageRequest, Permission, Principal,
         DEFAULT_ACCESS_WINDOW_HOURS,
     },
-    store::Store,
     DomainError,
 };
 
@@ -26,8 +24,6 @@ const ACCESS_WINDOW_HOURS: std::ops::RangeInclusive<i32> = 1..=168;
 const NOT_FOUND: DomainError = DomainError::NotFound { what: "Event" };
 
 pub struct EventService<'a> {
-    store: &'a dyn Store,
-    authz: &'a Authorizer,
     context: Context<'a>,
 }
 
@@ -62,11 +58,7 @@ impl EventSwitch {
 
 impl<'a> EventService<'a> {
     pub(super) fn new(context: Context<'a>) -> Self {
-        Self {
-            store: context.store,
-            authz: context.authz,
-            context,
-        }
+        Self { context }
     }
 
     /// A new event in `account_id`. Needs `events:write` in that account.
@@ -77,8 +69,10 @@ impl<'a> EventService<'a> {
         input: NewEvent,
         ip: Option<IpAddr>,
     ) -> Result<Event, DomainError> {
-        self.authz.require(principal, Permission::EventsWrite)?;
-        self.authz.scope(principal, account_id, "Account")?;
+        self.context
+            .authz
+            .require(principal, Permission::EventsWrite)?;
+        self.context.authz.scope(principal, account_id, "Account")?;
         let event = self.insert(account_id, input).await?;
         self.audit(&actor(principal), &event, "event.created", ip)
             .await?;
@@ -91,7 +85,7 @@ impl<'a> EventService<'a> {
         account_id: Option<Uuid>,
         input: NewEvent,
     ) -> Result<Event, DomainError> {
-        let account = operator_account(self.store, account_id)
+        let account = operator_account(self.context.store, account_id)
             .await?
             .ok_or_else(|| {
                 DomainError::validation(
@@ -101,7 +95,7 @@ impl<'a> EventService<'a> {
             })?;
         let event = self.insert(account.id, input).await?;
         record_audit(
-            self.store,
+            self.context.store,
             Some(account.id),
             OPERATOR,
             "event.created",
@@ -131,14 +125,16 @@ impl<'a> EventService<'a> {
             created_at: now,
             updated_at: now,
         })?;
-        self.store.insert_event(&event).await?;
+        self.context.store.insert_event(&event).await?;
         tracing::info!(event_id = %event.id, title = %event.title, "event created");
         Ok(event)
     }
 
     /// One event. Needs `events:read`; another account's event is not found.
     pub async fn get(&self, principal: &Principal, id: Uuid) -> Result<Event, DomainError> {
-        self.authz.require(principal, Permission::EventsRead)?;
+        self.context
+            .authz
+            .require(principal, Permission::EventsRead)?;
         self.visible(principal, id).await
     }
 
@@ -155,6 +151,7 @@ impl<'a> EventService<'a> {
             ..CodeQuery::default()
         };
         let (_, tokens) = self
+            .context
             .store
             .list_codes(event.account_id, &query, None, time::now())
             .await?;
@@ -171,9 +168,9 @@ impl<'a> EventService<'a> {
         principal: &Principal,
         id: Uuid,
     ) -> Result<Event, DomainError> {
-        let event = self.store.find_event(id).await?.ok_or(NOT_FOUND)?;
+        let event = self.context.store.find_event(id).await?.ok_or(NOT_FOUND)?;
         match event.account_id {
-            Some(owner) => self.authz.scope(principal, owner, "Event")?,
+            Some(owner) => self.context.authz.scope(principal, owner, "Event")?,
             // Events without an account are the superadmin's alone.
             None if principal.account_id().is_some() => return Err(NOT_FOUND),
             None => {}
@@ -183,18 +180,24 @@ impl<'a> EventService<'a> {
 
     /// One event, whichever account owns it: the operator's view.
     pub async fn get_as_operator(&self, id: Uuid) -> Result<Event, DomainError> {
-        self.store.find_event(id).await?.ok_or(NOT_FOUND)
+        self.context.store.find_event(id).await?.ok_or(NOT_FOUND)
     }
 
     /// Every event: the operator's view (command line).
     pub async fn list_all(&self) -> Result<Vec<Event>, DomainError> {
-        Ok(self.store.list_events(None).await?)
+        Ok(self.context.store.list_events(None).await?)
     }
 
     /// The caller's account's events (the superadmin's: every event). Needs `events:read`.
     pub async fn list(&self, principal: &Principal) -> Result<Vec<Event>, DomainError> {
-        self.authz.require(principal, Permission::EventsRead)?;
-        Ok(self.store.list_events(principal.account_id()).await?)
+        self.context
+            .authz
+            .require(principal, Permission::EventsRead)?;
+        Ok(self
+            .context
+            .store
+            .list_events(principal.account_id())
+            .await?)
     }
 
     /// A page of the caller's events with their code counts, the latest start first. The next
@@ -204,7 +207,9 @@ impl<'a> EventService<'a> {
         principal: &Principal,
         mut query: EventQuery,
     ) -> Result<Page<EventSummary>, DomainError> {
-        self.authz.require(principal, Permission::EventsRead)?;
+        self.context
+            .authz
+            .require(principal, Permission::EventsRead)?;
         if let Some(cursor) = query.page.cursor.take() {
             query.page.offset = cursor
                 .parse()
@@ -212,6 +217,7 @@ impl<'a> EventService<'a> {
         }
         query.search = query.search.and_then(|text| non_empty(Some(text)));
         let (items, total) = self
+            .context
             .store
             .list_event_summaries(principal.account_id(), &query)
             .await?;
@@ -233,7 +239,9 @@ impl<'a> EventService<'a> {
         patch: EventPatch,
         ip: Option<IpAddr>,
     ) -> Result<Event, DomainError> {
-        self.authz.require(principal, Permission::EventsWrite)?;
+        self.context
+            .authz
+            .require(principal, Permission::EventsWrite)?;
         let before = self.visible(principal, id).await?;
         self.change(before, patch, &actor(principal), ip).await
     }
@@ -316,7 +324,9 @@ impl<'a> EventService<'a> {
         switch: EventSwitch,
         ip: Option<IpAddr>,
     ) -> Result<Event, DomainError> {
-        self.authz.require(principal, Permission::EventsWrite)?;
+        self.context
+            .authz
+            .require(principal, Permission::EventsWrite)?;
         let before = self.visible(principal, id).await?;
         let mut event = before.clone();
         switch.apply(&mut event);
@@ -348,7 +358,8 @@ impl<'a> EventService<'a> {
                 AccessChangeKind::EventDeactivated
             },
         });
-        self.store
+        self.context
+            .store
             .update_event(
                 &event,
                 expiry_moved.then_some(codes_expire_at),
@@ -367,14 +378,16 @@ impl<'a> EventService<'a> {
         id: Uuid,
         ip: Option<IpAddr>,
     ) -> Result<(), DomainError> {
-        self.authz.require(principal, Permission::EventsDelete)?;
+        self.context
+            .authz
+            .require(principal, Permission::EventsDelete)?;
         let event = self.visible(principal, id).await?;
         let change = AccessChange {
             at: time::now(),
             event_id: id,
             kind: AccessChangeKind::EventDeleted,
         };
-        if !self.store.delete_event(&change).await? {
+        if !self.context.store.delete_event(&change).await? {
             return Err(NOT_FOUND);
         }
         self.context.revocations.apply(&[change]);
@@ -387,9 +400,12 @@ impl<'a> EventService<'a> {
     /// Seed 002's dashboard counts for the caller's account (every account for the
     /// superadmin). Needs `events:read`.
     pub async fn dashboard(&self, principal: &Principal) -> Result<DashboardStats, DomainError> {
-        self.authz.require(principal, Permission::EventsRead)?;
+        self.context
+            .authz
+            .require(principal, Permission::EventsRead)?;
         let live_since = self.context.playback.live_since(time::now());
         Ok(self
+            .context
             .store
             .dashboard_stats(principal.account_id(), live_since)
             .await?)
@@ -403,7 +419,7 @@ impl<'a> EventService<'a> {
         ip: Option<IpAddr>,
     ) -> Result<(), DomainError> {
         record_audit(
-            self.store,
+            self.context.store,
             event.account_id,
             actor,
             action,

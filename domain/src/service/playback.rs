@@ -11,8 +11,8 @@ use super::rate_limit::RateLimit;
 use crate::{
     access::{PlaybackClaims, PlaybackKeys, RevocationCache},
     model::{
-        stream_path, time, AccessChange, AccessChangeKind, EventStatusReport, PlaybackGrant,
-        RefreshedToken, RevocationFeed, SessionEndReason, ViewerEvent,
+        stream_path, time, AccessChange, AccessChangeKind, AccessCode, Event, EventStatusReport,
+        PlaybackGrant, RefreshedToken, RevocationFeed, SessionEndReason, ViewerEvent,
         PLAYBACK_TOKEN_LIFETIME_SECS,
     },
     store::{ClaimOutcome, SessionClaim, Store},
@@ -107,24 +107,15 @@ impl<'a> PlaybackService<'a> {
         if code.len() > MAX_CODE_CHARS {
             return Err(PlaybackRefusal::UnknownCode.into());
         }
-        let found = self
-            .store
-            .find_code_by_code(code)
+        let (found, event) = self
+            .code_with_event(code)
             .await?
             .ok_or(PlaybackRefusal::UnknownCode)?;
-        let event = self
-            .store
-            .find_event(found.event_id)
-            .await?
-            .ok_or(PlaybackRefusal::UnknownCode)?;
-        if found.is_revoked {
-            return Err(PlaybackRefusal::CodeRevoked.into());
-        }
-        if !event.is_active {
-            return Err(PlaybackRefusal::EventUnavailable.into());
-        }
-        if found.expires_at <= now {
-            return Err(PlaybackRefusal::CodeExpired.into());
+        match Standing::of(&found, &event, now) {
+            Standing::Good => {}
+            Standing::Revoked => return Err(PlaybackRefusal::CodeRevoked.into()),
+            Standing::EventOff => return Err(PlaybackRefusal::EventUnavailable.into()),
+            Standing::Expired => return Err(PlaybackRefusal::CodeExpired.into()),
         }
         let session_id = Uuid::new_v4();
         let claim = SessionClaim {
@@ -174,22 +165,17 @@ impl<'a> PlaybackService<'a> {
             return Err(PlaybackRefusal::TooManyRefreshes { retry_after_secs }.into());
         }
         // A code that is gone went with its event: that access was taken away.
-        let code = self
-            .store
-            .find_code_by_code(&claims.sub)
+        let (code, event) = self
+            .code_with_event(&claims.sub)
             .await?
-            .filter(|code| code.event_id == claims.eid)
+            .filter(|(code, _)| code.event_id == claims.eid)
             .ok_or(PlaybackRefusal::AccessRevoked)?;
-        let event = self
-            .store
-            .find_event(claims.eid)
-            .await?
-            .ok_or(PlaybackRefusal::AccessRevoked)?;
-        if code.is_revoked || !event.is_active {
-            return Err(PlaybackRefusal::AccessRevoked.into());
-        }
-        if code.expires_at <= now {
-            return Err(PlaybackRefusal::AccessExpired.into());
+        match Standing::of(&code, &event, now) {
+            Standing::Good => {}
+            Standing::Revoked | Standing::EventOff => {
+                return Err(PlaybackRefusal::AccessRevoked.into())
+            }
+            Standing::Expired => return Err(PlaybackRefusal::AccessExpired.into()),
         }
         if !self
             .store
@@ -333,8 +319,45 @@ impl<'a> PlaybackService<'a> {
         Ok(changes + limits)
     }
 
+    /// The code `code` (exact) with its event.
+    async fn code_with_event(
+        &self,
+        code: &str,
+    ) -> Result<Option<(AccessCode, Event)>, DomainError> {
+        let Some(found) = self.store.find_code_by_code(code).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .find_event(found.event_id)
+            .await?
+            .map(|event| (found, event)))
+    }
+
     async fn changes_since(&self, since: DateTime<Utc>) -> Result<Vec<AccessChange>, DomainError> {
         let overlap = chrono::Duration::from_std(FEED_OVERLAP).expect("small duration");
         Ok(self.store.access_changes_since(since - overlap).await?)
+    }
+}
+
+/// Whether a code still opens its event, and if not, why (in the order viewers are told).
+enum Standing {
+    Good,
+    Revoked,
+    EventOff,
+    Expired,
+}
+
+impl Standing {
+    fn of(code: &AccessCode, event: &Event, now: DateTime<Utc>) -> Self {
+        if code.is_revoked {
+            Standing::Revoked
+        } else if !event.is_active {
+            Standing::EventOff
+        } else if code.expires_at <= now {
+            Standing::Expired
+        } else {
+            Standing::Good
+        }
     }
 }

@@ -121,7 +121,7 @@ pub(super) const REDEEM_CODE: &str = "UPDATE access_codes \
         redeemed_at = COALESCE(redeemed_at, $2) \
     WHERE id = $1 AND NOT is_revoked";
 
-pub(super) fn log_session_end() -> String {
+pub(super) fn insert_session_end() -> String {
     format!(
         "INSERT INTO access_changes ({ACCESS_CHANGE_COLUMNS}) \
          SELECT $2, $3, s.event_id, c.code, s.id \
@@ -205,6 +205,24 @@ macro_rules! insert_access_change {
 
 pub(super) use insert_access_change;
 
+/// Logs the end of the session `$id` at `$now` for `$reason` inside the transaction `$tx`;
+/// evaluates to the change.
+macro_rules! log_session_end {
+    ($tx:ident, $id:expr, $now:expr, $reason:expr) => {{
+        let reason: $crate::model::SessionEndReason = $reason;
+        let row: $crate::store::playback::AccessChangeRow =
+            sqlx::query_as(&$crate::store::playback::insert_session_end())
+                .bind($id)
+                .bind($now)
+                .bind(reason.change_kind())
+                .fetch_one(&mut *$tx)
+                .await?;
+        row.into_change()
+    }};
+}
+
+pub(super) use log_session_end;
+
 /// Implements [`PlaybackStore`] for a store with a `pool` field.
 macro_rules! impl_playback_store {
     ($store:ty, $db:ty) => {
@@ -260,14 +278,8 @@ macro_rules! impl_playback_store {
                 }
                 let superseded = match stale {
                     Some(stale) => {
-                        let row: $crate::store::playback::AccessChangeRow =
-                            sqlx::query_as(&sql::log_session_end())
-                                .bind(stale)
-                                .bind(claim.now)
-                                .bind($crate::model::SessionEndReason::Superseded.change_kind())
-                                .fetch_one(&mut *tx)
-                                .await?;
-                        row.into_change()
+                        let reason = $crate::model::SessionEndReason::Superseded;
+                        sql::log_session_end!(tx, stale, claim.now, reason)
                     }
                     None => None,
                 };
@@ -309,14 +321,9 @@ macro_rules! impl_playback_store {
                     tx.rollback().await?;
                     return Ok(None);
                 }
-                let row: sql::AccessChangeRow = sqlx::query_as(&sql::log_session_end())
-                    .bind(session_id)
-                    .bind(now)
-                    .bind(reason.change_kind())
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let change = sql::log_session_end!(tx, session_id, now, reason);
                 tx.commit().await?;
-                Ok(row.into_change())
+                Ok(change)
             }
 
             async fn end_timed_out_sessions(
@@ -333,13 +340,8 @@ macro_rules! impl_playback_store {
                     .await?;
                 let mut changes = Vec::with_capacity(ended.len());
                 for session_id in ended {
-                    let row: sql::AccessChangeRow = sqlx::query_as(&sql::log_session_end())
-                        .bind(session_id)
-                        .bind(now)
-                        .bind($crate::model::SessionEndReason::TimedOut.change_kind())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    changes.extend(row.into_change());
+                    let reason = $crate::model::SessionEndReason::TimedOut;
+                    changes.extend(sql::log_session_end!(tx, session_id, now, reason));
                 }
                 tx.commit().await?;
                 Ok(changes)
