@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod codes;
+mod demo;
 mod events;
 mod export;
 mod password;
@@ -22,6 +23,7 @@ use crate::{
 pub use accounts::{member_principal, AccountService};
 pub use auth::{AuthConfig, AuthService, BreakGlass, FIRST_OWNER_EMAIL};
 pub use codes::{CodeService, MAX_BULK_REVOKE};
+pub use demo::DemoService;
 pub use events::{EventService, EventSwitch};
 pub use export::codes_csv;
 pub use playback::{PlaybackConfig, PlaybackService};
@@ -83,6 +85,10 @@ impl Domain {
 
     pub fn codes(&self) -> CodeService<'_> {
         CodeService::new(self.context())
+    }
+
+    pub fn demo(&self) -> DemoService<'_> {
+        DemoService::new(self.context())
     }
 
     pub fn playback(&self) -> PlaybackService<'_> {
