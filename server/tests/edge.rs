@@ -32,11 +32,11 @@ fn the_feed_answers_as_seed_002_says(database_url: Option<&str>) {
     let unauthorized = (401, json!({ "error": "Unauthorized" }));
     for key in [None, Some("wrong"), Some("")] {
         let reply = feed(&stage, Some(since), key);
-        assert_eq!((reply.status, reply.json()), unauthorized, "{key:?}");
+        assert_eq!(reply.answer(), unauthorized, "{key:?}");
     }
     let reply = feed(&stage, None, Some(API_KEY));
     assert_eq!(
-        (reply.status, reply.json()),
+        reply.answer(),
         (400, json!({ "error": "since parameter required" }))
     );
     let reply = feed(&stage, Some("yesterday"), Some(API_KEY));
@@ -119,10 +119,7 @@ fn revocation_feed_on_both_databases() {
 fn the_feed_is_closed_without_a_configured_key() {
     let stage = Stage::start(None, &[]);
     let reply = feed(&stage, Some("2020-01-01T00:00:00Z"), Some(""));
-    assert_eq!(
-        (reply.status, reply.json()),
-        (401, json!({ "error": "Unauthorized" }))
-    );
+    assert_eq!(reply.answer(), (401, json!({ "error": "Unauthorized" })));
 }
 
 /// Polls `check` until it holds, for at most `seconds`.
@@ -139,7 +136,7 @@ fn eventually(seconds: u64, what: &str, mut check: impl FnMut() -> bool) {
 
 fn health(edge: &Server) -> (u16, Value) {
     let reply = common::get(&edge.hls_url("/health"), &[]);
-    (reply.status, reply.json())
+    reply.answer()
 }
 
 #[test]
@@ -190,10 +187,7 @@ fn an_edge_serves_only_after_syncing_and_follows_every_change() {
         &lost.hls_url(&segment),
         &[("authorization", &format!("Bearer {token}"))],
     );
-    assert_eq!(
-        (refused.status, refused.json()),
-        (503, json!({ "error": "Not ready" }))
-    );
+    assert_eq!(refused.answer(), (503, json!({ "error": "Not ready" })));
     assert!(refused.header("retry-after").is_some());
     drop(lost);
 

@@ -14,10 +14,6 @@ use common::{
 };
 use serde_json::{json, Value};
 
-fn error(reply: &common::Reply) -> (u16, Value) {
-    (reply.status, reply.json())
-}
-
 fn denied() -> (u16, Value) {
     (403, json!({ "error": "Access denied" }))
 }
@@ -34,16 +30,18 @@ fn streams_are_served_to_their_own_token_only() {
     // No token: 401. Bad, foreign or tampered token: 403.
     let reply = common::get(&stage.server.hls_url(&master), &[]);
     assert_eq!(
-        error(&reply),
+        reply.answer(),
         (401, json!({ "error": "Authorization required" }))
     );
-    assert_eq!(error(&stage.stream(&master, "garbage")), denied());
-    assert_eq!(error(&stage.stream(&master, &other_token)), denied());
+    assert_eq!(stage.stream(&master, "garbage").answer(), denied());
+    assert_eq!(stage.stream(&master, &other_token).answer(), denied());
     let mut tampered = token.clone();
     tampered.pop();
-    assert_eq!(error(&stage.stream(&master, &tampered)), denied());
+    assert_eq!(stage.stream(&master, &tampered).answer(), denied());
     assert_eq!(
-        error(&stage.stream(&format!("/streams/{other_event}/stream.m3u8"), &token)),
+        stage
+            .stream(&format!("/streams/{other_event}/stream.m3u8"), &token)
+            .answer(),
         denied()
     );
 
@@ -111,7 +109,7 @@ fn streams_are_served_to_their_own_token_only() {
     for missing in ["180p/seg9.ts", "nope.m3u8", "encoder.log"] {
         let reply = stage.stream(&format!("/streams/{event}/{missing}"), &token);
         assert_eq!(
-            error(&reply),
+            reply.answer(),
             (404, json!({ "error": "Not found" })),
             "{missing}"
         );
@@ -120,7 +118,7 @@ fn streams_are_served_to_their_own_token_only() {
     let reply = stage.stream(&format!("/streams/{event}/encoder.log"), &token);
     assert_eq!(reply.status, 404);
     let reply = common::get(&stage.server.hls_url("/elsewhere"), &[]);
-    assert_eq!(error(&reply), (404, json!({ "error": "Not found" })));
+    assert_eq!(reply.answer(), (404, json!({ "error": "Not found" })));
 }
 
 #[test]
@@ -395,14 +393,11 @@ fn cache_purge_is_local_or_keyed_and_health_reports() {
     let (event, codes) = stage.live_event(1);
     let url = stage.server.hls_url(&format!("/admin/cache/{event}"));
     let reply = send("DELETE", &url, &[], None);
-    assert_eq!(
-        (reply.status, reply.json()),
-        (200, json!({ "cleared": true }))
-    );
+    assert_eq!(reply.answer(), (200, json!({ "cleared": true })));
     // Forwarded from elsewhere by the trusted local proxy: not local any more.
     let forwarded = [("x-forwarded-for", "198.51.100.4")];
     let reply = send("DELETE", &url, &forwarded, None);
-    assert_eq!(error(&reply), (401, json!({ "error": "Unauthorized" })));
+    assert_eq!(reply.answer(), (401, json!({ "error": "Unauthorized" })));
     let reply = send(
         "DELETE",
         &url,
@@ -419,7 +414,10 @@ fn cache_purge_is_local_or_keyed_and_health_reports() {
         &[],
         None,
     );
-    assert_eq!(error(&reply), (400, json!({ "error": "Invalid event id" })));
+    assert_eq!(
+        reply.answer(),
+        (400, json!({ "error": "Invalid event id" }))
+    );
 
     stage.admin(
         "PATCH",

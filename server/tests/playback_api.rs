@@ -14,10 +14,6 @@ use common::{
 };
 use serde_json::{json, Value};
 
-fn error(reply: &common::Reply) -> (u16, Value) {
-    (reply.status, reply.json())
-}
-
 fn validate_answers_every_seed_status(database_url: Option<&str>) {
     let stage = Stage::start(database_url, &[]);
     let (event_id, codes) = stage.live_event(4);
@@ -74,7 +70,7 @@ fn validate_answers_every_seed_status(database_url: Option<&str>) {
     ] {
         let reply = post_json(&stage.server.app_url("/api/tokens/validate"), &[], body);
         assert_eq!(
-            error(&reply),
+            reply.answer(),
             (400, json!({ "error": "Access code is required" }))
         );
     }
@@ -88,11 +84,11 @@ fn validate_answers_every_seed_status(database_url: Option<&str>) {
 
     // 401 unknown, 409 in use (with inUse), 403 revoked, 403 deactivated, 410 expired.
     assert_eq!(
-        error(&stage.validate("Zz9Zz9Zz9Zz9")),
+        stage.validate("Zz9Zz9Zz9Zz9").answer(),
         (401, json!({ "error": "Invalid access code" }))
     );
     assert_eq!(
-        error(&stage.validate(&code(0))),
+        stage.validate(&code(0)).answer(),
         (
             409,
             json!({ "error": "This access code is currently in use on another device", "inUse": true })
@@ -105,7 +101,7 @@ fn validate_answers_every_seed_status(database_url: Option<&str>) {
     );
     assert_eq!(revoked.status, 200);
     assert_eq!(
-        error(&stage.validate(&code(1))),
+        stage.validate(&code(1)).answer(),
         (403, json!({ "error": "Access code has been revoked" }))
     );
     assert_eq!(
@@ -115,7 +111,7 @@ fn validate_answers_every_seed_status(database_url: Option<&str>) {
         200
     );
     assert_eq!(
-        error(&stage.validate(&code(2))),
+        stage.validate(&code(2)).answer(),
         (
             403,
             json!({ "error": "This event is not currently available" })
@@ -124,7 +120,7 @@ fn validate_answers_every_seed_status(database_url: Option<&str>) {
     // Ended three hours ago, codes valid one hour after the end.
     let (_, past) = stage.event(-300, 2, 1, 1);
     assert_eq!(
-        error(&stage.validate(past[0]["code"].as_str().unwrap())),
+        stage.validate(past[0]["code"].as_str().unwrap()).answer(),
         (410, json!({ "error": "Access code has expired" }))
     );
 }
@@ -142,10 +138,7 @@ fn refresh_heartbeat_release_and_status(database_url: Option<&str>) {
     let new_token = refreshed["playbackToken"].as_str().unwrap().to_owned();
 
     let heartbeat = stage.playback("heartbeat", &new_token);
-    assert_eq!(
-        (heartbeat.status, heartbeat.json()),
-        (200, json!({ "ok": true }))
-    );
+    assert_eq!(heartbeat.answer(), (200, json!({ "ok": true })));
 
     // Missing or invalid tokens: 401 on all three.
     for action in ["refresh", "heartbeat", "release"] {
@@ -156,12 +149,12 @@ fn refresh_heartbeat_release_and_status(database_url: Option<&str>) {
             None,
         );
         assert_eq!(
-            error(&reply),
+            reply.answer(),
             (401, json!({ "error": "Valid playback token required" }))
         );
         let reply = stage.playback(action, "eyJhbGciOiJIUzI1NiJ9.e30.bad");
         assert_eq!(
-            error(&reply),
+            reply.answer(),
             (401, json!({ "error": "Valid playback token required" }))
         );
     }
@@ -176,21 +169,15 @@ fn refresh_heartbeat_release_and_status(database_url: Option<&str>) {
         &[],
         None,
     );
-    assert_eq!(
-        (beacon.status, beacon.json()),
-        (200, json!({ "released": true }))
-    );
+    assert_eq!(beacon.answer(), (200, json!({ "released": true })));
     let again = stage.playback("release", &new_token);
+    assert_eq!(again.answer(), (200, json!({ "released": true })));
     assert_eq!(
-        (again.status, again.json()),
-        (200, json!({ "released": true }))
-    );
-    assert_eq!(
-        error(&stage.playback("heartbeat", &new_token)),
+        stage.playback("heartbeat", &new_token).answer(),
         (404, json!({ "error": "Session not found" }))
     );
     assert_eq!(
-        error(&stage.playback("refresh", &new_token)),
+        stage.playback("refresh", &new_token).answer(),
         (404, json!({ "error": "Session not found" }))
     );
 
@@ -202,7 +189,7 @@ fn refresh_heartbeat_release_and_status(database_url: Option<&str>) {
         None,
     );
     assert_eq!(
-        error(&stage.playback("refresh", &token)),
+        stage.playback("refresh", &token).answer(),
         (403, json!({ "error": "Access has been revoked" }))
     );
 
@@ -233,7 +220,7 @@ fn refresh_heartbeat_release_and_status(database_url: Option<&str>) {
                 .app_url(&format!("/api/events/{unknown}/status")),
             &[],
         );
-        assert_eq!(error(&reply), (404, json!({ "error": "Event not found" })));
+        assert_eq!(reply.answer(), (404, json!({ "error": "Event not found" })));
     }
 }
 
@@ -337,7 +324,7 @@ fn rate_limits_hold_across_instances(database_url: Option<&str>) {
     for server in [&first, &second] {
         let refused = validate(server, "198.51.100.20", &code);
         assert_eq!(
-            error(&refused),
+            refused.answer(),
             (
                 429,
                 json!({ "error": "Too many requests. Please try again later." })
@@ -367,7 +354,7 @@ fn rate_limits_hold_across_instances(database_url: Option<&str>) {
     assert_eq!(refresh(&second).status, 200);
     let refused = refresh(&first);
     assert_eq!(
-        error(&refused),
+        refused.answer(),
         (429, json!({ "error": "Too many refresh requests" }))
     );
     let retry: u64 = refused.header("retry-after").unwrap().parse().unwrap();

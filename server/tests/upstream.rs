@@ -147,10 +147,7 @@ fn an_event_stream_url_is_fetched_once_cached_and_survives_an_outage() {
     assert_eq!(origin.hits("/live/180p/seg0.ts"), 1);
     // Missing upstream: 404.
     let missing = stage.stream(&format!("/streams/{event}/180p/seg7.ts"), &token);
-    assert_eq!(
-        (missing.status, missing.json()),
-        (404, json!({ "error": "Not found" }))
-    );
+    assert_eq!(missing.answer(), (404, json!({ "error": "Not found" })));
 
     // The origin goes down: cached segments still play, the rest is a 502.
     origin.stop();
@@ -158,13 +155,10 @@ fn an_event_stream_url_is_fetched_once_cached_and_survives_an_outage() {
     assert_eq!((cached.status, &cached.bytes), (200, &expected));
     let unavailable = json!({ "error": "Stream source unavailable" });
     let uncached = stage.stream(&format!("/streams/{event}/180p/seg1.ts"), &token);
-    assert_eq!(
-        (uncached.status, uncached.json()),
-        (502, unavailable.clone())
-    );
+    assert_eq!(uncached.answer(), (502, unavailable.clone()));
     thread::sleep(Duration::from_millis(1100));
     let playlist = stage.stream(&format!("/streams/{event}/stream.m3u8"), &token);
-    assert_eq!((playlist.status, playlist.json()), (502, unavailable));
+    assert_eq!(playlist.answer(), (502, unavailable));
 }
 
 #[test]
@@ -203,10 +197,7 @@ fn hybrid_serves_local_files_first_and_the_purge_forgets_cached_ones() {
         &[],
         None,
     );
-    assert_eq!(
-        (purge.status, purge.json()),
-        (200, json!({ "cleared": true }))
-    );
+    assert_eq!(purge.answer(), (200, json!({ "cleared": true })));
     let again = stage.stream(&format!("/streams/{event}/360p/seg0.ts"), &token);
     assert_eq!(again.status, 200);
     assert_eq!(origin.hits(&remote_path), 2);
@@ -232,7 +223,7 @@ fn origins_on_private_addresses_are_refused_by_default() {
         for path in ["stream.m3u8", "180p/seg0.ts"] {
             let reply = stage.stream(&format!("/streams/{event}/{path}"), &token);
             assert_eq!(
-                (reply.status, reply.json()),
+                reply.answer(),
                 (502, json!({ "error": "Stream source unavailable" })),
                 "{host} {path}"
             );

@@ -6,7 +6,7 @@
 use std::{net::IpAddr, net::SocketAddr, str::FromStr, sync::Arc};
 
 use axum::{
-    extract::{ConnectInfo, Request},
+    extract::{ConnectInfo, Request, State},
     http::HeaderMap,
     middleware::Next,
     response::Response,
@@ -65,7 +65,11 @@ pub fn parse_network(text: &str) -> Result<IpNet, String> {
 
 /// Middleware: replaces the connection's peer address (`ConnectInfo`) with the client's, so
 /// every handler and server function that asks for it gets the client.
-pub async fn resolve(proxies: TrustedProxies, mut request: Request, next: Next) -> Response {
+pub async fn resolve(
+    State(proxies): State<TrustedProxies>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if let Some(ConnectInfo(peer)) = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

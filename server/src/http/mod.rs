@@ -76,12 +76,6 @@ impl PlaybackBase {
     }
 }
 
-impl AppState {
-    pub fn playback_base_url(&self, headers: &HeaderMap) -> String {
-        self.playback_base.for_request(headers)
-    }
-}
-
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
@@ -92,7 +86,6 @@ impl FromRef<AppState> for LeptosOptions {
 /// (outermost first) tracing, compression, the client address, the session layer, the CSRF
 /// check, caller resolution and the dashboard's page guard.
 pub fn app_router(state: AppState) -> Router {
-    let proxies = state.trusted_proxies.clone();
     Router::new()
         .nest("/api/v1", platform_api::router())
         .nest("/api/admin", admin_api::router())
@@ -111,9 +104,10 @@ pub fn app_router(state: AppState) -> Router {
             csrf::refuse_cross_origin_writes,
         ))
         .layer(session::layer(state.domain.store().clone(), state.sessions))
-        .layer(middleware::from_fn(move |request, next| {
-            client_address::resolve(proxies.clone(), request, next)
-        }))
+        .layer(middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            client_address::resolve,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -127,9 +121,10 @@ pub fn hls_router(
     proxies: TrustedProxies,
 ) -> Router {
     hls::router(state)
-        .layer(middleware::from_fn(move |request, next| {
-            client_address::resolve(proxies.clone(), request, next)
-        }))
+        .layer(middleware::from_fn_with_state(
+            proxies,
+            client_address::resolve,
+        ))
         .layer(hls::cors(cors_origins))
         .layer(TraceLayer::new_for_http())
 }

@@ -44,7 +44,7 @@ async fn validate(
 ) -> ViewerResult<PlaybackGrant> {
     // A body without a code reads as an empty code: the seed's 400, after the rate limit.
     let code = body.map(|Json(body)| body.code).unwrap_or_default();
-    let base_url = state.playback_base_url(&headers);
+    let base_url = state.playback_base.for_request(&headers);
     Ok(Json(
         state
             .domain

@@ -217,6 +217,11 @@ impl Reply {
             .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
     }
 
+    /// The status with the JSON body, to compare with an expected answer in one assertion.
+    pub fn answer(&self) -> (u16, Value) {
+        (self.status, self.json())
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
