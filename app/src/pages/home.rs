@@ -6,10 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::viewer::outcome::{normalize_code, CodeRefusal};
+use streamgate_domain::model::CODE_LENGTH;
 
-/// Access codes are 12 letters and digits.
-const CODE_LENGTH: usize = 12;
+use crate::viewer::outcome::{normalize_code, CodeRefusal};
 
 #[component]
 pub fn HomePage() -> impl IntoView {

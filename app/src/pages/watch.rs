@@ -475,7 +475,7 @@ mod session {
                             );
                         }
                         Answer::Refused { status, .. } => {
-                            end(screen, Some(event_id), ending(status))
+                            end(screen, Some(event_id), PlaybackEnd::from_status(status))
                         }
                         Answer::Unreachable => {
                             schedule_refresh(event_id, 30 + REFRESH_MARGIN_SECS, screen, token)
@@ -505,20 +505,12 @@ mod session {
                     token.set(refreshed.playback_token);
                     player_run.update(|run| *run += 1);
                 }
-                Answer::Refused { status, .. } => end(screen, event_id, ending(status)),
+                Answer::Refused { status, .. } => {
+                    end(screen, event_id, PlaybackEnd::from_status(status))
+                }
                 Answer::Unreachable => end(screen, event_id, PlaybackEnd::Unavailable),
             }
         });
-    }
-
-    /// What a refused refresh or heartbeat means for the viewer.
-    fn ending(status: u16) -> PlaybackEnd {
-        match status {
-            403 => PlaybackEnd::Revoked,
-            404 => PlaybackEnd::TakenOver,
-            410 | 401 => PlaybackEnd::Expired,
-            _ => PlaybackEnd::Unavailable,
-        }
     }
 
     /// Shows an end screen once. Access that is gone for good forgets the code.

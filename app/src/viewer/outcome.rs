@@ -84,6 +84,18 @@ pub enum PlaybackEnd {
 }
 
 impl PlaybackEnd {
+    /// What a refused refresh or heartbeat (seed 002's statuses) means for the viewer (the
+    /// browser side's).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            403 => PlaybackEnd::Revoked,
+            404 => PlaybackEnd::TakenOver,
+            410 | 401 => PlaybackEnd::Expired,
+            _ => PlaybackEnd::Unavailable,
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             PlaybackEnd::Revoked => "Access revoked",
@@ -208,6 +220,14 @@ mod tests {
             CodeRefusal::from_answer(502, "", None),
             CodeRefusal::Unreachable
         );
+    }
+
+    #[test]
+    fn refused_playback_calls_end_with_their_reason() {
+        assert_eq!(PlaybackEnd::from_status(403), PlaybackEnd::Revoked);
+        assert_eq!(PlaybackEnd::from_status(404), PlaybackEnd::TakenOver);
+        assert_eq!(PlaybackEnd::from_status(410), PlaybackEnd::Expired);
+        assert_eq!(PlaybackEnd::from_status(502), PlaybackEnd::Unavailable);
     }
 
     #[test]
