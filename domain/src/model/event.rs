@@ -8,6 +8,10 @@ use super::time::rfc3339_millis;
 
 /// How long after `endsAt` access codes keep working when the organizer does not say.
 pub const DEFAULT_ACCESS_WINDOW_HOURS: i32 = 48;
+/// The shortest access window an organizer may set, in hours.
+pub const MIN_ACCESS_WINDOW_HOURS: i32 = 1;
+/// The longest access window an organizer may set, in hours (a week).
+pub const MAX_ACCESS_WINDOW_HOURS: i32 = 168;
 
 /// An event, with the field names of seed 002's admin API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

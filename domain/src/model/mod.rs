@@ -16,7 +16,7 @@ pub use code::{
 };
 pub use event::{
     DashboardStats, Event, EventCounts, EventPatch, EventQuery, EventSummary, NewEvent,
-    DEFAULT_ACCESS_WINDOW_HOURS,
+    DEFAULT_ACCESS_WINDOW_HOURS, MAX_ACCESS_WINDOW_HOURS, MIN_ACCESS_WINDOW_HOURS,
 };
 pub use identity::{Account, CredentialKind, Me, Member, NewMember, Principal, Subject};
 pub use permission::{Permission, Role};
