@@ -6,6 +6,7 @@ mod components;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod qr;
+mod url;
 mod viewer;
 
 use leptos::prelude::*;

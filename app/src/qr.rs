@@ -5,8 +5,11 @@ use qrcode::{render::svg, EcLevel, QrCode};
 
 /// The viewer page's address with `code` filled in: `<origin>/?code=…`.
 pub fn ticket_url(origin: &str, code: &str) -> String {
-    let encoded: String = url_escape(code);
-    format!("{}/?code={encoded}", origin.trim_end_matches('/'))
+    format!(
+        "{}/?code={}",
+        origin.trim_end_matches('/'),
+        crate::url::encode(code)
+    )
 }
 
 /// `text` as an SVG QR code (error correction M, with the quiet zone), about `size` pixels wide.
@@ -18,17 +21,6 @@ pub fn svg(text: &str, size: u32) -> Option<String> {
             .quiet_zone(true)
             .build(),
     )
-}
-
-fn url_escape(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(byte).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,3 +1,12 @@
-//! Pieces shared by pages.
+//! Pieces shared by pages: the video player, the pages' frames, and the dashboard's tables,
+//! forms, alerts and signed-in user.
 
+pub mod alerts;
+pub mod code_list;
+pub mod event_form;
+pub mod event_route;
+pub mod event_table;
+pub mod loaded;
+pub mod page;
 pub mod player;
+pub mod signed_in;

@@ -3,12 +3,13 @@
 //! by itself, and a valid code opens the watch page.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
 use streamgate_domain::model::CODE_LENGTH;
 
-use crate::viewer::outcome::{normalize_code, CodeRefusal};
+use crate::{
+    components::page::ViewerCard,
+    viewer::outcome::{normalize_code, CodeRefusal},
+};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -39,47 +40,48 @@ pub fn HomePage() -> impl IntoView {
     });
 
     view! {
-        <Title text="" />
-        <main class="viewer">
-            <section class="code-entry" aria-labelledby="code-entry-title">
-                <h1 id="code-entry-title">"Watch the live stream"</h1>
-                <p class="lede">"Enter the access code from your ticket."</p>
-                <form
-                    method="get"
-                    action="/"
-                    class="code-form"
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        submit();
-                    }
-                >
-                    <label for="code">"Access code"</label>
-                    <input
-                        id="code"
-                        name="code"
-                        type="text"
-                        autocomplete="off"
-                        autocapitalize="off"
-                        spellcheck="false"
-                        inputmode="text"
-                        maxlength="40"
-                        aria-describedby="code-hint code-error"
-                        aria-invalid=move || refusal.read().is_some().to_string()
-                        value=initial
-                        on:input=move |ev| code.set(event_target_value(&ev))
-                    />
-                    <p id="code-hint" class="hint" aria-live="polite">
-                        {move || code_hint(&code.read())}
-                    </p>
-                    <p id="code-error" class="form-error" role="alert" data-testid="code-error">
-                        {move || refusal.get().map(|refusal| refusal.message())}
-                    </p>
-                    <button type="submit" disabled=move || checking.get()>
-                        {move || if checking.get() { "Checking…" } else { "Watch" }}
-                    </button>
-                </form>
-            </section>
-        </main>
+        <ViewerCard
+            title=""
+            class="code-entry"
+            heading_id="code-entry-title"
+            heading="Watch the live stream"
+            lede="Enter the access code from your ticket."
+        >
+            <form
+                method="get"
+                action="/"
+                class="code-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    submit();
+                }
+            >
+                <label for="code">"Access code"</label>
+                <input
+                    id="code"
+                    name="code"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    spellcheck="false"
+                    inputmode="text"
+                    maxlength="40"
+                    aria-describedby="code-hint code-error"
+                    aria-invalid=move || refusal.read().is_some().to_string()
+                    value=initial
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
+                <p id="code-hint" class="hint" aria-live="polite">
+                    {move || code_hint(&code.read())}
+                </p>
+                <p id="code-error" class="form-error" role="alert" data-testid="code-error">
+                    {move || refusal.get().map(|refusal| refusal.message())}
+                </p>
+                <button type="submit" disabled=move || checking.get()>
+                    {move || if checking.get() { "Checking…" } else { "Watch" }}
+                </button>
+            </form>
+        </ViewerCard>
     }
 }
 

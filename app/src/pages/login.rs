@@ -2,8 +2,9 @@
 //! without) the page's WebAssembly. The server redirects back here with `?error=` on failure.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+use crate::components::page::ViewerCard;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -17,28 +18,29 @@ pub fn LoginPage() -> impl IntoView {
     let message = login_error_message(&error);
 
     view! {
-        <Title text="Sign in" />
-        <main class="viewer">
-            <section class="card" aria-labelledby="login-title">
-                <h1 id="login-title">"Sign in to StreamGate"</h1>
-                <p class="lede">"Organizers manage events, access codes and their team here."</p>
-                {message.map(|text| view! { <p class="error" role="alert">{text}</p> })}
-                <form method="post" action="/admin/login" class="stacked-form">
-                    <input type="hidden" name="next" value=next />
-                    <label for="email">"Email"</label>
-                    <input id="email" name="email" type="text" autocomplete="username" required />
-                    <label for="password">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                    />
-                    <button type="submit">"Sign in"</button>
-                </form>
-            </section>
-        </main>
+        <ViewerCard
+            title="Sign in"
+            class="card"
+            heading_id="login-title"
+            heading="Sign in to StreamGate"
+            lede="Organizers manage events, access codes and their team here."
+        >
+            {message.map(|text| view! { <p class="error" role="alert">{text}</p> })}
+            <form method="post" action="/admin/login" class="stacked-form">
+                <input type="hidden" name="next" value=next />
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="text" autocomplete="username" required />
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                />
+                <button type="submit">"Sign in"</button>
+            </form>
+        </ViewerCard>
     }
 }
 

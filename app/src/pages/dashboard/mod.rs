@@ -1,13 +1,26 @@
-//! The organizer dashboard's pages as lazily loaded routes: with `cargo leptos build --split`
-//! their code is a separate part of the wasm bundle, fetched when an organizer opens the
-//! dashboard, so viewers never download it.
+//! The organizer dashboard, one module per page, each with the server functions it calls. The
+//! pages are lazily loaded routes: with `cargo leptos build --split` their code is a separate
+//! part of the wasm bundle, fetched when an organizer opens the dashboard, so viewers never
+//! download it.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-use super::{
-    AdminLayout, EventPage, EventsPage, OverviewPage, ProfilePage, TicketsPage, UsersPage,
-};
+mod event;
+mod events;
+mod layout;
+mod overview;
+mod profile;
+mod tickets;
+mod users;
+
+use event::EventPage;
+use events::EventsPage;
+use layout::AdminLayout;
+use overview::OverviewPage;
+use profile::ProfilePage;
+use tickets::TicketsPage;
+use users::UsersPage;
 
 /// Declares each dashboard page as a lazily loaded route.
 macro_rules! lazy_pages {

@@ -2,17 +2,93 @@
 //! reactivate them. Everyone else is told they lack the permission (the domain decides).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use streamgate_domain::model::{Member, Permission, Role};
+use serde::{Deserialize, Serialize};
+use streamgate_domain::model::{Account, Member, Permission, Role};
 use uuid::Uuid;
 
-use super::admin::CurrentUser;
-use crate::api::{list_users, AddUser, AppError, SetUserActive, SetUserRole, UsersView};
+#[cfg(feature = "ssr")]
+use crate::api::server;
+use crate::{
+    api::AppError,
+    components::{
+        alerts::{report_failures, Alert},
+        loaded::Loaded,
+        page::AdminMain,
+        signed_in::SignedIn,
+    },
+};
+
+/// The users page's data: which account is shown, its members, and (for the superadmin) the
+/// accounts to choose from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersView {
+    pub account_id: Uuid,
+    pub accounts: Vec<Account>,
+    pub members: Vec<Member>,
+}
+
+/// The members of the caller's account; the superadmin picks `account` (default: the first).
+/// A member naming another account gets "not found".
+#[server(prefix = "/_rpc", endpoint = "users/list")]
+pub async fn list_users(account: Option<Uuid>) -> Result<UsersView, AppError> {
+    let (domain, principal) = server::caller()?;
+    let accounts = domain.accounts().accounts(&principal).await?;
+    // The account asked for, else the first the caller can see (a member's own).
+    let account_id = account
+        .or_else(|| accounts.first().map(|account| account.id))
+        .ok_or_else(|| AppError::NotFound("Account".into()))?;
+    let members = domain
+        .accounts()
+        .members(&principal, Some(account_id))
+        .await?;
+    Ok(UsersView {
+        account_id,
+        accounts,
+        members,
+    })
+}
+
+#[server(prefix = "/_rpc", endpoint = "users/add")]
+pub async fn add_user(
+    account_id: Uuid,
+    email: String,
+    password: String,
+    role: Role,
+) -> Result<Member, AppError> {
+    let (domain, principal) = server::caller()?;
+    let input = streamgate_domain::model::NewMember {
+        email,
+        password,
+        role,
+    };
+    Ok(domain
+        .accounts()
+        .add_member(&principal, Some(account_id), input, server::client_ip())
+        .await?)
+}
+
+#[server(prefix = "/_rpc", endpoint = "users/role")]
+pub async fn set_user_role(user_id: Uuid, role: Role) -> Result<Member, AppError> {
+    let (domain, principal) = server::caller()?;
+    Ok(domain
+        .accounts()
+        .change_role(&principal, user_id, role, server::client_ip())
+        .await?)
+}
+
+#[server(prefix = "/_rpc", endpoint = "users/active")]
+pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<Member, AppError> {
+    let (domain, principal) = server::caller()?;
+    Ok(domain
+        .accounts()
+        .set_active(&principal, user_id, active, server::client_ip())
+        .await?)
+}
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let me = expect_context::<CurrentUser>();
+    let me = SignedIn::expect();
     let add = ServerAction::<AddUser>::new();
     let set_role = ServerAction::<SetUserRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
@@ -29,11 +105,7 @@ pub fn UsersPage() -> impl IntoView {
         },
         |(account, ..)| list_users(account),
     );
-    let can_write = move || {
-        me.get()
-            .and_then(Result::ok)
-            .is_some_and(|me| me.may(Permission::UsersWrite))
-    };
+    let can_write = move || me.may(Permission::UsersWrite);
     // The outcome of the latest action on this page: its error stays until another succeeds.
     let action_error = RwSignal::new(None::<AppError>);
     report_failures(add.value(), action_error);
@@ -41,53 +113,36 @@ pub fn UsersPage() -> impl IntoView {
     report_failures(set_active.value(), action_error);
 
     view! {
-        <Title text="Users" />
-        <main class="admin">
-            <header class="admin-header">
-                <h1>"Users"</h1>
-            </header>
-            <Transition fallback=|| view! { <p>"Loading users…"</p> }>
-                {move || users.get().map(|result| match result {
-                    Ok(view) => view! {
-                        <AccountPicker view=view.clone() />
-                        {move || action_error.get().map(|err| view! {
-                            <p class="error" role="alert">{err.to_string()}</p>
-                        })}
-                        <MemberTable
-                            members=view.members.clone()
-                            can_write=can_write()
-                            set_role
-                            set_active
-                        />
-                        <Show when=can_write>
-                            <AddUserForm account_id=view.account_id add />
-                        </Show>
-                    }.into_any(),
-                    Err(AppError::Forbidden(_)) => view! {
-                        <p class="error" role="alert" data-testid="forbidden">
-                            "You don't have permission to manage users. Ask an owner or administrator of your account."
-                        </p>
-                    }.into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
-        </main>
+        <AdminMain title="Users">
+            <Loaded resource=users waiting="Loading users…" failed=refused let:view>
+                <AccountPicker view=view.clone() />
+                {move || action_error.get().map(|error| view! { <Alert error /> })}
+                <MemberTable
+                    members=view.members.clone()
+                    can_write=can_write()
+                    set_role
+                    set_active
+                />
+                <Show when=can_write>
+                    <AddUserForm account_id=view.account_id add />
+                </Show>
+            </Loaded>
+        </AdminMain>
     }
 }
 
-fn report_failures<T>(
-    outcome: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-    action_error: RwSignal<Option<AppError>>,
-) where
-    T: Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(result) = outcome.get() {
-            action_error.set(result.err());
+/// Someone without the permission is told who can help.
+fn refused(error: AppError) -> AnyView {
+    match error {
+        AppError::Forbidden(_) => view! {
+            <p class="error" role="alert" data-testid="forbidden">
+                "You don't have permission to manage users. Ask an owner or administrator of your account."
+            </p>
         }
-    });
+        .into_any(),
+        error => view! { <Alert error /> }.into_any(),
+    }
 }
-
 /// For the superadmin, who sees every account: which one the page shows.
 #[component]
 fn AccountPicker(view: UsersView) -> impl IntoView {

@@ -1,9 +1,24 @@
 //! `/admin/profile`: every signed-in user changes their own password here.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use crate::api::ChangePassword;
+#[cfg(feature = "ssr")]
+use crate::api::server;
+use crate::{
+    api::AppError,
+    components::{alerts::Alert, page::AdminMain},
+};
+
+/// Changes the caller's own password. Their session ends with it (credentials changed), so the
+/// page sends them to sign in again.
+#[server(prefix = "/_rpc", endpoint = "auth/password")]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    let (domain, principal) = server::caller()?;
+    Ok(domain
+        .accounts()
+        .change_own_password(&principal, &current, &new, server::client_ip())
+        .await?)
+}
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -18,16 +33,12 @@ pub fn ProfilePage() -> impl IntoView {
                 </p>
             }
             .into_any(),
-            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+            Err(error) => view! { <Alert error /> }.into_any(),
         })
     };
 
     view! {
-        <Title text="Profile" />
-        <main class="admin">
-            <header class="admin-header">
-                <h1>"Profile"</h1>
-            </header>
+        <AdminMain title="Profile">
             <section class="panel" aria-labelledby="password-title">
                 <h2 id="password-title">"Change your password"</h2>
                 {outcome}
@@ -39,6 +50,6 @@ pub fn ProfilePage() -> impl IntoView {
                     <button type="submit">"Change password"</button>
                 </ActionForm>
             </section>
-        </main>
+        </AdminMain>
     }
 }
