@@ -51,6 +51,15 @@ pub trait AccountStore: Send + Sync {
         active: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// Changes a member's role and/or active flag in one transaction (deactivation also ends their
+    /// sessions and tokens, as `set_user_active` does; `now` is the change time). `None` leaves a field as it is.
+    async fn update_member(
+        &self,
+        user_id: Uuid,
+        role: Option<Role>,
+        active: Option<bool>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Replaces the password hash and ends the user's earlier sessions and tokens.
     async fn update_password(
         &self,
@@ -253,6 +262,20 @@ macro_rules! impl_account_store {
                 write_member(&mut *conn, user_id, None, Some((active, now))).await
             }
 
+            async fn update_member(
+                &self,
+                user_id: Uuid,
+                role: Option<Role>,
+                active: Option<bool>,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let active = active.map(|active| (active, now));
+                write_member(&mut *tx, user_id, role, active).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn update_password(
                 &self,
                 user_id: Uuid,
@@ -273,3 +296,77 @@ macro_rules! impl_account_store {
 
 impl_account_store!(SqliteStore);
 impl_account_store!(PostgresStore);
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::{model::time, on_both_backends, store::Store};
+
+    /// A new account with one active editor, stored directly.
+    async fn editor(store: &dyn Store) -> UserRecord {
+        let created_at = time::now();
+        let account = Account {
+            id: Uuid::new_v4(),
+            name: "Acme".into(),
+            created_at,
+        };
+        let user = UserRecord {
+            member: Member {
+                user_id: Uuid::new_v4(),
+                account_id: account.id,
+                email: "editor@acme.test".into(),
+                role: Role::Editor,
+                is_active: true,
+                created_at,
+            },
+            password_hash: "not a real hash".into(),
+            credentials_changed_at: None,
+        };
+        store
+            .insert_account_with_user(&account, &user)
+            .await
+            .unwrap();
+        user
+    }
+
+    /// `update_member` changes what it is given as `update_role` and `set_user_active` would,
+    /// and leaves the rest.
+    async fn update_member_changes_role_and_activity_as_asked(store: Arc<dyn Store>) {
+        let user = editor(&*store).await;
+        let id = user.member.user_id;
+        let find = || async { store.find_user(id).await.unwrap().unwrap() };
+
+        let off_at = time::now();
+        store
+            .update_member(id, Some(Role::Administrator), Some(false), off_at)
+            .await
+            .unwrap();
+        let off = find().await;
+        assert_eq!(off.member.role, Role::Administrator);
+        assert!(!off.member.is_active);
+        // Deactivation voids the sessions and tokens issued so far.
+        assert_eq!(off.credentials_changed_at, Some(off_at));
+
+        // Reactivating keeps that moment; a role alone leaves the active flag.
+        let later = off_at + chrono::Duration::seconds(5);
+        store
+            .update_member(id, None, Some(true), later)
+            .await
+            .unwrap();
+        store
+            .update_member(id, Some(Role::Viewer), None, later)
+            .await
+            .unwrap();
+        let on = find().await;
+        assert_eq!((on.member.role, on.member.is_active), (Role::Viewer, true));
+        assert_eq!(on.credentials_changed_at, Some(off_at));
+
+        // Nothing asked, nothing changed.
+        store.update_member(id, None, None, later).await.unwrap();
+        assert_eq!(find().await, on);
+    }
+
+    on_both_backends!(update_member_changes_role_and_activity_as_asked);
+}
