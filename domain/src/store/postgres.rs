@@ -4,14 +4,15 @@ use std::time::Duration;
 
 use sqlx::{migrate::Migrator, postgres::PgPoolOptions, PgPool};
 
-use super::{playback::impl_playback_store, sql::impl_store, Backend, StoreError};
+use super::StoreError;
 
+/// The capability files implement their traits on this (see `mod.rs`).
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PostgresStore {
-    const MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
+    pub(super) const MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
@@ -22,6 +23,3 @@ impl PostgresStore {
         Ok(Self { pool })
     }
 }
-
-impl_store!(PostgresStore, Backend::Postgres, sqlx::Postgres);
-impl_playback_store!(PostgresStore, sqlx::Postgres);

@@ -8,14 +8,15 @@ use sqlx::{
     SqlitePool,
 };
 
-use super::{playback::impl_playback_store, sql::impl_store, Backend, StoreError};
+use super::StoreError;
 
+/// The capability files implement their traits on this (see `mod.rs`).
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
-    const MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+    pub(super) const MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 
     /// Opens (creating if missing) the database file at `path`.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
@@ -40,6 +41,3 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 }
-
-impl_store!(SqliteStore, Backend::Sqlite, sqlx::Sqlite);
-impl_playback_store!(SqliteStore, sqlx::Sqlite);
