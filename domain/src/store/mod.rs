@@ -151,6 +151,8 @@ pub trait Store: PlaybackStore + Send + Sync + 'static {
         account: &Account,
         user: &UserRecord,
     ) -> Result<(), StoreError>;
+    /// A new account without users (the installation's default account).
+    async fn insert_account(&self, account: &Account) -> Result<(), StoreError>;
     async fn count_accounts(&self) -> Result<i64, StoreError>;
     async fn find_account(&self, id: Uuid) -> Result<Option<Account>, StoreError>;
     /// All accounts, oldest first.
@@ -171,6 +173,15 @@ pub trait Store: PlaybackStore + Send + Sync + 'static {
         &self,
         user_id: Uuid,
         active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Changes a member's role and/or active flag in one transaction (deactivation also ends
+    /// their sessions and tokens, as set_user_active does). None leaves a field as it is.
+    async fn update_member(
+        &self,
+        user_id: Uuid,
+        role: Option<Role>,
+        active: Option<bool>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Replaces the password hash and ends the user's earlier sessions and tokens.

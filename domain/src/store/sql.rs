@@ -684,6 +684,19 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn insert_account(
+                &self,
+                account: &$crate::model::Account,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query($crate::store::sql::INSERT_ACCOUNT)
+                    .bind(account.id)
+                    .bind(&account.name)
+                    .bind(account.created_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn count_accounts(&self) -> Result<i64, $crate::store::StoreError> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
                     .fetch_one(&self.pool)
@@ -779,6 +792,33 @@ macro_rules! impl_store {
                     .bind(now)
                     .execute(&self.pool)
                     .await?;
+                Ok(())
+            }
+
+            async fn update_member(
+                &self,
+                user_id: uuid::Uuid,
+                role: Option<$crate::model::Role>,
+                active: Option<bool>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                if let Some(role) = role {
+                    sqlx::query($crate::store::sql::UPDATE_ROLE)
+                        .bind(user_id)
+                        .bind(role.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(active) = active {
+                    sqlx::query($crate::store::sql::UPDATE_USER_ACTIVE)
+                        .bind(user_id)
+                        .bind(active)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 
