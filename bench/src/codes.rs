@@ -7,15 +7,11 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Duration as Hours;
 use streamgate_domain::{
     authz::Authorizer,
-    model::{
-        time, CodeQuery, CodeStatus, CredentialKind, Event, NewCodes, NewEvent, PageRequest,
-        Principal,
-    },
-    service::{member_principal, Domain},
-    testing::TestDatabase,
+    model::{time, CodeQuery, CodeStatus, Event, PageRequest, Principal},
+    service::Domain,
+    testing::{self, TestDatabase},
 };
 
 const BATCH: i64 = 500;
@@ -36,12 +32,7 @@ async fn main() {
 
 async fn bench(database: TestDatabase, backend: &str) {
     let domain = Domain::new(database.store().await, Authorizer::default());
-    let (_, owner) = domain
-        .accounts()
-        .create_account_with_owner("Bench", "owner@bench.test", "correct horse battery")
-        .await
-        .unwrap();
-    let owner = member_principal(&owner, CredentialKind::Session);
+    let owner = testing::account_owner(&domain, "owner@bench.test").await;
     let batches = new_event(&domain, &owner, "Batches").await;
     let table = new_event(&domain, &owner, "Table").await;
 
@@ -115,43 +106,16 @@ async fn bench(database: TestDatabase, backend: &str) {
         }
         report(backend, name, timings);
     }
-    domain.store().close().await;
+    domain.close().await;
 }
 
 async fn new_event(domain: &Domain, owner: &Principal, title: &str) -> Event {
-    let starts_at = time::now();
-    domain
-        .events()
-        .create(
-            owner,
-            owner.account_id().unwrap(),
-            NewEvent {
-                title: title.into(),
-                starts_at,
-                ends_at: starts_at + Hours::hours(8),
-                ..NewEvent::default()
-            },
-            None,
-        )
-        .await
-        .unwrap()
+    let input = testing::new_event(title, time::now(), 8);
+    testing::create_event(domain, owner, input).await
 }
 
 async fn generate(domain: &Domain, owner: &Principal, event: &Event) {
-    let codes = domain
-        .codes()
-        .generate(
-            owner,
-            event.id,
-            NewCodes {
-                count: BATCH,
-                label: Some("bench".into()),
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    assert_eq!(codes.len(), BATCH as usize);
+    testing::generate_codes(domain, owner, event, BATCH, Some("bench")).await;
 }
 
 fn report(backend: &str, name: &str, mut timings: Vec<Duration>) {

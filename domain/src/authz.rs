@@ -65,8 +65,9 @@ impl Authorizer {
         }
     }
 
-    /// Members act only on their own account; the superadmin on any. Whatever the mode, another
-    /// account's resources answer "not found", so their existence is not revealed.
+    /// Members act only on their own account; the superadmin and the operator on any. Whatever
+    /// the mode, another account's resources answer "not found", so their existence is not
+    /// revealed.
     pub fn scope(
         &self,
         principal: &Principal,
@@ -131,6 +132,17 @@ mod tests {
                 .require(&superadmin, permission)
                 .is_ok());
         }
+    }
+
+    #[test]
+    fn the_operator_holds_everything_and_reaches_every_account() {
+        let authz = Authorizer::new(EnforcementMode::On);
+        for permission in Permission::ALL {
+            assert!(authz.require(&Principal::Operator, permission).is_ok());
+        }
+        assert!(authz
+            .scope(&Principal::Operator, Uuid::new_v4(), "Event")
+            .is_ok());
     }
 
     #[test]

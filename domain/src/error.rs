@@ -25,6 +25,11 @@ pub enum DomainError {
     #[error("Invalid email or password")]
     InvalidCredentials,
 
+    /// Too many sign-in attempts from one client address; the next can succeed in
+    /// `retry_after_secs`.
+    #[error("Too many login attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+
     /// No valid credential came with the request (missing, malformed, expired, revoked).
     #[error("{reason}")]
     Unauthenticated { reason: &'static str },
@@ -54,9 +59,19 @@ impl DomainError {
             DomainError::Forbidden { .. } => 403,
             DomainError::NotFound { .. } => 404,
             DomainError::Conflict { .. } => 409,
+            DomainError::TooManyAttempts { .. } => 429,
             DomainError::Playback(refusal) => refusal.status_code(),
             #[cfg(feature = "server")]
             DomainError::Storage(_) => 500,
+        }
+    }
+
+    /// For a rate limit: seconds until the next attempt can succeed (`Retry-After`).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            DomainError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            DomainError::Playback(refusal) => refusal.retry_after_secs(),
+            _ => None,
         }
     }
 
@@ -129,5 +144,25 @@ impl PlaybackRefusal {
             | PlaybackRefusal::TooManyRefreshes { retry_after_secs } => Some(retry_after_secs),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_sign_in_attempts_is_429_with_a_retry_time() {
+        let err = DomainError::TooManyAttempts {
+            retry_after_secs: 6,
+        };
+        assert_eq!(err.to_string(), "Too many login attempts");
+        assert_eq!(err.status_code(), 429);
+        assert_eq!(err.retry_after_secs(), Some(6));
+        assert_eq!(DomainError::InvalidCredentials.retry_after_secs(), None);
+        let refusal = DomainError::from(PlaybackRefusal::TooManyRefreshes {
+            retry_after_secs: 300,
+        });
+        assert_eq!(refusal.retry_after_secs(), Some(300));
     }
 }

@@ -5,9 +5,9 @@ pub mod error;
 pub mod model;
 
 #[cfg(feature = "server")]
-pub mod access;
-#[cfg(feature = "server")]
 pub mod authz;
+#[cfg(feature = "server")]
+pub mod playback;
 #[cfg(feature = "server")]
 pub mod service;
 #[cfg(feature = "server")]

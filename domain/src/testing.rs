@@ -1,5 +1,6 @@
 //! Throw-away databases for tests: a fresh SQLite file or a fresh PostgreSQL database each,
-//! removed when dropped.
+//! removed when dropped; and the fixtures most tests start from (an account's owner, an event,
+//! a batch of codes).
 //!
 //! PostgreSQL is reached through `STREAMGATE_TEST_DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/test`); each test creates its own database beside that
@@ -14,9 +15,17 @@ use std::{
     },
 };
 
-use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{postgres::PgConnectOptions, sqlite::SqliteConnectOptions, ConnectOptions, Connection};
 
-use crate::store::{DatabaseLocation, Store};
+use crate::{
+    model::{AccessCode, CredentialKind, Event, NewCodes, NewEvent, Principal},
+    service::{member_principal, Domain},
+    store::{DatabaseLocation, Store},
+};
+
+/// The password of every fixture user.
+pub const PASSWORD: &str = "correct horse battery";
 
 const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -73,6 +82,87 @@ impl TestDatabase {
         store.migrate().await.expect("migrate test store");
         store
     }
+
+    /// Runs raw SQL statements on this database, past the store: for tests that break the
+    /// database on purpose (a trigger that makes a write fail).
+    pub async fn execute(&self, statements: &[&str]) {
+        match &self.location {
+            DatabaseLocation::Sqlite { path } => {
+                let options = SqliteConnectOptions::new().filename(path);
+                execute_on(options.connect().await.expect("connect"), statements).await
+            }
+            DatabaseLocation::Postgres { url } => {
+                let options: PgConnectOptions = url.parse().expect("test database URL");
+                execute_on(options.connect().await.expect("connect"), statements).await
+            }
+        }
+    }
+}
+
+async fn execute_on<C>(mut conn: C, statements: &[&str])
+where
+    C: Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+{
+    for statement in statements {
+        sqlx::raw_sql(statement)
+            .execute(&mut conn)
+            .await
+            .expect(statement);
+    }
+    conn.close().await.ok();
+}
+
+/// A new account "Acme" whose owner `email` (password [`PASSWORD`]) acts through the
+/// session cookie.
+pub async fn account_owner(domain: &Domain, email: &str) -> Principal {
+    let (_, owner) = domain
+        .accounts()
+        .create_account_with_owner("Acme", email, PASSWORD)
+        .await
+        .expect("a new account and its owner");
+    member_principal(&owner, CredentialKind::Session)
+}
+
+/// An event called `title` from `starts_at`, `hours` long, with the default access window.
+pub fn new_event(title: &str, starts_at: DateTime<Utc>, hours: i64) -> NewEvent {
+    NewEvent {
+        title: title.into(),
+        starts_at,
+        ends_at: starts_at + Duration::hours(hours),
+        ..NewEvent::default()
+    }
+}
+
+/// `owner` creates `input` in their own account.
+pub async fn create_event(domain: &Domain, owner: &Principal, input: NewEvent) -> Event {
+    let account_id = owner.account_id().expect("a member of an account");
+    domain
+        .events()
+        .create(owner, account_id, input, None)
+        .await
+        .expect("a valid event")
+}
+
+/// `who` mints `count` codes of `event`, labelled `label`.
+pub async fn generate_codes(
+    domain: &Domain,
+    who: &Principal,
+    event: &Event,
+    count: i64,
+    label: Option<&str>,
+) -> Vec<AccessCode> {
+    let input = NewCodes {
+        count,
+        label: label.map(String::from),
+    };
+    let codes = domain
+        .codes()
+        .generate(who, event.id, input, None)
+        .await
+        .expect("a valid batch");
+    assert_eq!(codes.len() as i64, count);
+    codes
 }
 
 impl Drop for TestDatabase {

@@ -10,21 +10,20 @@ use streamgate_domain::{
         time, AccessCode, CodeQuery, CodeStatus, CredentialKind, Event, EventPatch, EventQuery,
         NewCodes, NewEvent, PageRequest, Permission, Principal, Role,
     },
-    service::{member_principal, Domain, EventSwitch},
+    service::{Domain, EventSwitch},
     store::{Store, StoreError},
+    testing::{self, account_owner as owner_of_new_account},
     DomainError,
 };
 use uuid::Uuid;
 
-const PASSWORD: &str = "correct horse battery";
+const OPERATOR: &Principal = &Principal::Operator;
 
-async fn owner_of_new_account(domain: &Domain, email: &str) -> Principal {
-    let (_, owner) = domain
-        .accounts()
-        .create_account_with_owner("Acme", email, PASSWORD)
-        .await
-        .unwrap();
-    member_principal(&owner, CredentialKind::Session)
+/// A domain over `store` with an account's owner, `owner@acme.test`.
+async fn acme(store: Arc<dyn Store>) -> (Domain, Principal) {
+    let domain = Domain::new(store, Authorizer::default());
+    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    (domain, owner)
 }
 
 fn colleague(of: &Principal, role: Role) -> Principal {
@@ -39,21 +38,7 @@ fn colleague(of: &Principal, role: Role) -> Principal {
 /// An event that started an hour ago and runs `hours` more; codes work 48 h after its end.
 async fn event(domain: &Domain, owner: &Principal, title: &str, hours: i64) -> Event {
     let starts_at = time::now() - Duration::hours(1);
-    domain
-        .events()
-        .create(
-            owner,
-            owner.account_id().unwrap(),
-            NewEvent {
-                title: title.into(),
-                starts_at,
-                ends_at: starts_at + Duration::hours(hours),
-                ..NewEvent::default()
-            },
-            None,
-        )
-        .await
-        .unwrap()
+    testing::create_event(domain, owner, testing::new_event(title, starts_at, hours)).await
 }
 
 async fn generate(
@@ -63,19 +48,21 @@ async fn generate(
     count: i64,
     label: &str,
 ) -> Vec<AccessCode> {
-    domain
-        .codes()
-        .generate(
-            who,
-            event.id,
-            NewCodes {
-                count,
-                label: Some(label.into()),
-            },
-            None,
-        )
-        .await
-        .unwrap()
+    testing::generate_codes(domain, who, event, count, Some(label)).await
+}
+
+/// Asserts that the trail of `owner`'s account holds each of `actions`.
+async fn assert_audited(domain: &Domain, owner: &Principal, actions: &[&str]) {
+    let trail = domain.accounts().audit_trail(owner, None).await.unwrap();
+    let found: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    for action in actions {
+        assert!(found.contains(action), "{action} in {found:?}");
+    }
+}
+
+/// How many codes `who` finds with `query`.
+async fn total(domain: &Domain, who: &Principal, query: CodeQuery) -> i64 {
+    domain.codes().list(who, query).await.unwrap().total
 }
 
 fn query(event: &Event, limit: u32) -> CodeQuery {
@@ -87,8 +74,7 @@ fn query(event: &Event, limit: u32) -> CodeQuery {
 }
 
 async fn a_batch_is_unique_codes_expiring_with_the_event(store: Arc<dyn Store>) {
-    let domain = Domain::new(store, Authorizer::default());
-    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let (domain, owner) = acme(store).await;
     let keynote = event(&domain, &owner, "Keynote", 8).await;
     let codes = generate(&domain, &owner, &keynote, 500, "  Batch A ").await;
     assert_eq!(codes.len(), 500);
@@ -161,8 +147,7 @@ async fn a_batch_is_unique_codes_expiring_with_the_event(store: Arc<dyn Store>) 
 }
 
 async fn collisions_are_retried_and_a_hopeless_batch_writes_nothing(store: Arc<dyn Store>) {
-    let domain = Domain::new(store.clone(), Authorizer::default());
-    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let (domain, owner) = acme(store.clone()).await;
     let keynote = event(&domain, &owner, "Keynote", 8).await;
     let taken = generate(&domain, &owner, &keynote, 1, "first")
         .await
@@ -211,8 +196,7 @@ async fn collisions_are_retried_and_a_hopeless_batch_writes_nothing(store: Arc<d
 }
 
 async fn pages_filters_and_search(store: Arc<dyn Store>) {
-    let domain = Domain::new(store, Authorizer::default());
-    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let (domain, owner) = acme(store).await;
     let keynote = event(&domain, &owner, "Keynote", 8).await;
     let workshop = event(&domain, &owner, "Workshop", 8).await;
     let mut all = generate(&domain, &owner, &keynote, 70, "Press").await;
@@ -252,33 +236,9 @@ async fn pages_filters_and_search(store: Arc<dyn Store>) {
         search: Some(text.into()),
         ..query(&keynote, 500)
     };
-    assert_eq!(
-        domain
-            .codes()
-            .list(&owner, search("vip_100%"))
-            .await
-            .unwrap()
-            .total,
-        50
-    );
-    assert_eq!(
-        domain
-            .codes()
-            .list(&owner, search("_1"))
-            .await
-            .unwrap()
-            .total,
-        50
-    );
-    assert_eq!(
-        domain
-            .codes()
-            .list(&owner, search("%"))
-            .await
-            .unwrap()
-            .total,
-        50
-    );
+    assert_eq!(total(&domain, &owner, search("vip_100%")).await, 50);
+    assert_eq!(total(&domain, &owner, search("_1")).await, 50);
+    assert_eq!(total(&domain, &owner, search("%")).await, 50);
     let one = &all[3].code;
     let found = domain
         .codes()
@@ -302,34 +262,20 @@ async fn pages_filters_and_search(store: Arc<dyn Store>) {
         status: Some(status),
         ..query(&keynote, 500)
     };
-    let revoked = domain
-        .codes()
-        .list(&owner, by_status(CodeStatus::Revoked))
-        .await
-        .unwrap();
-    assert_eq!(revoked.total, 2);
-    let unused = domain
-        .codes()
-        .list(&owner, by_status(CodeStatus::Unused))
-        .await
-        .unwrap();
-    assert_eq!(unused.total, 118);
     assert_eq!(
-        domain
-            .codes()
-            .list(&owner, by_status(CodeStatus::Expired))
-            .await
-            .unwrap()
-            .total,
+        total(&domain, &owner, by_status(CodeStatus::Revoked)).await,
+        2
+    );
+    assert_eq!(
+        total(&domain, &owner, by_status(CodeStatus::Unused)).await,
+        118
+    );
+    assert_eq!(
+        total(&domain, &owner, by_status(CodeStatus::Expired)).await,
         0
     );
     assert_eq!(
-        domain
-            .codes()
-            .list(&owner, by_status(CodeStatus::Redeemed))
-            .await
-            .unwrap()
-            .total,
+        total(&domain, &owner, by_status(CodeStatus::Redeemed)).await,
         0
     );
 
@@ -338,25 +284,9 @@ async fn pages_filters_and_search(store: Arc<dyn Store>) {
         page: PageRequest::first(1),
         ..CodeQuery::default()
     };
-    assert_eq!(
-        domain
-            .codes()
-            .list(&owner, everything.clone())
-            .await
-            .unwrap()
-            .total,
-        125
-    );
+    assert_eq!(total(&domain, &owner, everything.clone()).await, 125);
     let stranger = owner_of_new_account(&domain, "owner@other.test").await;
-    assert_eq!(
-        domain
-            .codes()
-            .list(&stranger, everything)
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(total(&domain, &stranger, everything).await, 0);
     assert_refused!(
         domain.codes().list(&stranger, query(&keynote, 10)).await,
         DomainError::NotFound { what: "Event" }
@@ -379,8 +309,7 @@ async fn pages_filters_and_search(store: Arc<dyn Store>) {
 }
 
 async fn revoking_unrevoking_and_bulk(store: Arc<dyn Store>) {
-    let domain = Domain::new(store, Authorizer::default());
-    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let (domain, owner) = acme(store).await;
     let keynote = event(&domain, &owner, "Keynote", 8).await;
     let codes = generate(&domain, &owner, &keynote, 6, "Batch").await;
 
@@ -512,21 +441,21 @@ async fn revoking_unrevoking_and_bulk(store: Arc<dyn Store>) {
         }
     );
 
-    let trail = domain.accounts().audit_trail(&owner, None).await.unwrap();
-    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-    for action in [
-        "codes.generated",
-        "code.revoked",
-        "code.unrevoked",
-        "codes.bulk_revoked",
-    ] {
-        assert!(actions.contains(&action), "{action} in {actions:?}");
-    }
+    assert_audited(
+        &domain,
+        &owner,
+        &[
+            "codes.generated",
+            "code.revoked",
+            "code.unrevoked",
+            "codes.bulk_revoked",
+        ],
+    )
+    .await;
 }
 
 async fn event_changes_move_code_expiry_and_delete_cascades(store: Arc<dyn Store>) {
-    let domain = Domain::new(store.clone(), Authorizer::default());
-    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let (domain, owner) = acme(store.clone()).await;
     let keynote = event(&domain, &owner, "Keynote", 8).await;
     let codes = generate(&domain, &owner, &keynote, 3, "Batch").await;
 
@@ -662,7 +591,7 @@ async fn event_changes_move_code_expiry_and_delete_cascades(store: Arc<dyn Store
     assert_refused!(
         domain
             .events()
-            .delete(&colleague(&owner, Role::Viewer), keynote.id, None)
+            .delete(&colleague(&owner, Role::Viewer), keynote.id, None, None)
             .await,
         DomainError::Forbidden {
             permission: Permission::EventsDelete
@@ -670,7 +599,7 @@ async fn event_changes_move_code_expiry_and_delete_cascades(store: Arc<dyn Store
     );
     domain
         .events()
-        .delete(&colleague(&owner, Role::Editor), keynote.id, None)
+        .delete(&colleague(&owner, Role::Editor), keynote.id, None, None)
         .await
         .unwrap();
     assert!(store.find_event(keynote.id).await.unwrap().is_none());
@@ -678,25 +607,25 @@ async fn event_changes_move_code_expiry_and_delete_cascades(store: Arc<dyn Store
         assert!(store.find_code(code.id).await.unwrap().is_none());
     }
     assert_refused!(
-        domain.events().delete(&owner, keynote.id, None).await,
+        domain.events().delete(&owner, keynote.id, None, None).await,
         DomainError::NotFound { what: "Event" }
     );
-    let trail = domain.accounts().audit_trail(&owner, None).await.unwrap();
-    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-    for action in [
-        "event.created",
-        "event.updated",
-        "event.deactivated",
-        "event.archived",
-        "event.deleted",
-    ] {
-        assert!(actions.contains(&action), "{action} in {actions:?}");
-    }
+    assert_audited(
+        &domain,
+        &owner,
+        &[
+            "event.created",
+            "event.updated",
+            "event.deactivated",
+            "event.archived",
+            "event.deleted",
+        ],
+    )
+    .await;
 }
 
 async fn summaries_and_dashboard_count_per_account(store: Arc<dyn Store>) {
-    let domain = Domain::new(store, Authorizer::default());
-    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let (domain, owner) = acme(store).await;
     let stranger = owner_of_new_account(&domain, "owner@other.test").await;
     let keynote = event(&domain, &owner, "Annual Keynote", 8).await;
     let workshop = event(&domain, &owner, "Workshop", 8).await;
@@ -804,23 +733,12 @@ async fn summaries_and_dashboard_count_per_account(store: Arc<dyn Store>) {
 /// The command line and start-up tasks (the demo) mint and list codes of any account's events,
 /// under the same rules, audited as the operator.
 async fn the_operator_mints_and_lists_codes_in_any_account(store: Arc<dyn Store>) {
-    let domain = Domain::new(store, Authorizer::default());
-    let owner = owner_of_new_account(&domain, "owner@acme.test").await;
+    let (domain, owner) = acme(store).await;
     let keynote = event(&domain, &owner, "Keynote", 8).await;
     let other_owner = owner_of_new_account(&domain, "owner@other.test").await;
     let other = event(&domain, &other_owner, "Other", 8).await;
 
-    let codes = domain
-        .codes()
-        .generate_as_operator(
-            keynote.id,
-            NewCodes {
-                count: 3,
-                label: Some(" Demo ".into()),
-            },
-        )
-        .await
-        .unwrap();
+    let codes = testing::generate_codes(&domain, OPERATOR, &keynote, 3, Some(" Demo ")).await;
     assert_eq!(codes.len(), 3);
     for code in &codes {
         assert_eq!(code.event_id, keynote.id);
@@ -846,10 +764,13 @@ async fn the_operator_mints_and_lists_codes_in_any_account(store: Arc<dyn Store>
         .unwrap();
     let unused = domain
         .codes()
-        .list_as_operator(CodeQuery {
-            status: Some(CodeStatus::Unused),
-            ..query(&keynote, 10)
-        })
+        .list(
+            OPERATOR,
+            CodeQuery {
+                status: Some(CodeStatus::Unused),
+                ..query(&keynote, 10)
+            },
+        )
         .await
         .unwrap();
     let ids: HashSet<Uuid> = unused.items.iter().map(|code| code.id).collect();
@@ -857,22 +778,19 @@ async fn the_operator_mints_and_lists_codes_in_any_account(store: Arc<dyn Store>
     assert_eq!(unused.total, 2);
     // Without an event: every account's codes.
     generate(&domain, &other_owner, &other, 2, "Other").await;
-    let all = domain
-        .codes()
-        .list_as_operator(CodeQuery::default())
-        .await
-        .unwrap();
-    assert_eq!(all.total, 5);
+    assert_eq!(total(&domain, OPERATOR, CodeQuery::default()).await, 5);
 
     assert_refused!(
         domain
             .codes()
-            .generate_as_operator(
+            .generate(
+                OPERATOR,
                 keynote.id,
                 NewCodes {
                     count: 0,
                     label: None
-                }
+                },
+                None
             )
             .await,
         DomainError::Validation { field: "count", .. }
@@ -880,12 +798,14 @@ async fn the_operator_mints_and_lists_codes_in_any_account(store: Arc<dyn Store>
     assert_refused!(
         domain
             .codes()
-            .generate_as_operator(
+            .generate(
+                OPERATOR,
                 Uuid::new_v4(),
                 NewCodes {
                     count: 1,
                     label: None
-                }
+                },
+                None
             )
             .await,
         DomainError::NotFound { what: "Event" }

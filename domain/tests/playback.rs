@@ -6,16 +6,13 @@ use std::{net::IpAddr, sync::Arc, time::Duration as StdDuration};
 
 use chrono::Duration;
 use streamgate_domain::{
-    access::{Denied, PlaybackClaims, Revoked},
     assert_refused,
     authz::Authorizer,
-    model::{
-        time, AccessCode, CredentialKind, Event, EventStatus, NewCodes, NewEvent, Principal,
-        SessionEndReason,
-    },
-    service::{member_principal, Domain, EventSwitch, PlaybackConfig, RateLimit},
+    model::{time, AccessCode, Event, EventStatus, NewEvent, Principal, SessionEndReason},
+    playback::{Denied, PlaybackClaims, PlaybackConfig, PlaybackKeys, Revoked},
+    service::{Domain, EventSwitch, RateLimit},
     store::Store,
-    DomainError, PlaybackRefusal,
+    testing, DomainError, PlaybackRefusal,
 };
 
 const BASE_URL: &str = "http://127.0.0.1:4000";
@@ -28,19 +25,14 @@ fn domain(store: Arc<dyn Store>) -> Domain {
 fn impatient(store: Arc<dyn Store>) -> Domain {
     let config = PlaybackConfig {
         session_timeout: StdDuration::from_secs(1),
-        ..PlaybackConfig::new(streamgate_domain::access::PlaybackKeys::ephemeral())
+        ..PlaybackConfig::new(PlaybackKeys::ephemeral())
     };
     domain(store).with_playback(config)
 }
 
 async fn owner(domain: &Domain) -> Principal {
     let email = format!("owner-{}@acme.test", uuid::Uuid::new_v4().simple());
-    let (_, owner) = domain
-        .accounts()
-        .create_account_with_owner("Acme", &email, "correct horse battery")
-        .await
-        .unwrap();
-    member_principal(&owner, CredentialKind::Session)
+    testing::account_owner(domain, &email).await
 }
 
 /// An event from `start_hours` from now, `hours` long, codes working `window` hours after.
@@ -52,23 +44,12 @@ async fn event_at(
     window: i32,
 ) -> Event {
     let starts_at = time::now() + Duration::hours(start_hours);
-    domain
-        .events()
-        .create(
-            owner,
-            owner.account_id().unwrap(),
-            NewEvent {
-                title: "Keynote".into(),
-                description: Some("Live".into()),
-                starts_at,
-                ends_at: starts_at + Duration::hours(hours),
-                access_window_hours: Some(window),
-                ..NewEvent::default()
-            },
-            None,
-        )
-        .await
-        .unwrap()
+    let input = NewEvent {
+        description: Some("Live".into()),
+        access_window_hours: Some(window),
+        ..testing::new_event("Keynote", starts_at, hours)
+    };
+    testing::create_event(domain, owner, input).await
 }
 
 /// A live event (started an hour ago, two more to go) with `count` codes.
@@ -80,11 +61,7 @@ async fn live_event(domain: &Domain, count: i64) -> (Principal, Event, Vec<Acces
 }
 
 async fn codes(domain: &Domain, owner: &Principal, event: &Event, count: i64) -> Vec<AccessCode> {
-    domain
-        .codes()
-        .generate(owner, event.id, NewCodes { count, label: None }, None)
-        .await
-        .unwrap()
+    testing::generate_codes(domain, owner, event, count, None).await
 }
 
 async fn validate(
@@ -95,6 +72,18 @@ async fn validate(
         .playback()
         .validate(code, None, BASE_URL.to_owned())
         .await
+}
+
+async fn switch_off(domain: &Domain, owner: &Principal, event: &Event) {
+    domain
+        .events()
+        .switch(owner, event.id, EventSwitch::Deactivate, None)
+        .await
+        .unwrap();
+}
+
+async fn revoke(domain: &Domain, owner: &Principal, code: &AccessCode) {
+    domain.codes().revoke(owner, code.id, None).await.unwrap();
 }
 
 fn ip(text: &str) -> Option<IpAddr> {
@@ -183,11 +172,7 @@ async fn every_validation_refusal(store: Arc<dyn Store>) {
         );
     }
 
-    domain
-        .codes()
-        .revoke(&owner, codes[0].id, None)
-        .await
-        .unwrap();
+    revoke(&domain, &owner, &codes[0]).await;
     assert_refused!(
         validate(&domain, &codes[0].code).await,
         DomainError::Playback(PlaybackRefusal::CodeRevoked)
@@ -199,11 +184,7 @@ async fn every_validation_refusal(store: Arc<dyn Store>) {
         DomainError::Playback(PlaybackRefusal::InUse)
     );
 
-    domain
-        .events()
-        .switch(&owner, event.id, EventSwitch::Deactivate, None)
-        .await
-        .unwrap();
+    switch_off(&domain, &owner, &event).await;
     assert_refused!(
         validate(&domain, &codes[2].code).await,
         DomainError::Playback(PlaybackRefusal::EventUnavailable)
@@ -286,22 +267,14 @@ async fn refresh_refusals(store: Arc<dyn Store>) {
     let playback = domain.playback();
 
     let grant = validate(&domain, &codes[0].code).await.unwrap();
-    domain
-        .codes()
-        .revoke(&owner, codes[0].id, None)
-        .await
-        .unwrap();
+    revoke(&domain, &owner, &codes[0]).await;
     assert_refused!(
         playback.refresh(&grant.playback_token).await,
         DomainError::Playback(PlaybackRefusal::AccessRevoked)
     );
 
     let grant = validate(&domain, &codes[1].code).await.unwrap();
-    domain
-        .events()
-        .switch(&owner, event.id, EventSwitch::Deactivate, None)
-        .await
-        .unwrap();
+    switch_off(&domain, &owner, &event).await;
     assert_refused!(
         playback.refresh(&grant.playback_token).await,
         DomainError::Playback(PlaybackRefusal::AccessRevoked)
@@ -461,11 +434,7 @@ async fn the_feed_and_the_cache_follow_every_change(store: Arc<dyn Store>) {
     let admitted = |n: usize| guard.admit(&grants[n].playback_token, event.id);
 
     // Revoked: refused at once, in the feed; un-revoked: admitted again, listed as such.
-    domain
-        .codes()
-        .revoke(&owner, codes[0].id, None)
-        .await
-        .unwrap();
+    revoke(&domain, &owner, &codes[0]).await;
     assert_eq!(admitted(0), Err(Denied::Revoked(Revoked::Code)));
     assert!(admitted(1).is_ok());
     let feed = domain.playback().revocation_feed(since).await.unwrap();
@@ -492,11 +461,7 @@ async fn the_feed_and_the_cache_follow_every_change(store: Arc<dyn Store>) {
     assert_eq!(feed.revocations.len(), 2);
 
     // Deactivation lists the event's codes; reactivation forgives.
-    domain
-        .events()
-        .switch(&owner, event.id, EventSwitch::Deactivate, None)
-        .await
-        .unwrap();
+    switch_off(&domain, &owner, &event).await;
     assert_eq!(admitted(0), Err(Denied::Revoked(Revoked::Event)));
     let feed = domain.playback().revocation_feed(since).await.unwrap();
     assert_eq!(feed.event_deactivations.len(), 1);
@@ -532,7 +497,7 @@ async fn the_feed_and_the_cache_follow_every_change(store: Arc<dyn Store>) {
     assert_eq!(admitted(0), Err(Denied::Revoked(Revoked::Session)));
     domain
         .events()
-        .delete(&owner, event.id, None)
+        .delete(&owner, event.id, None, None)
         .await
         .unwrap();
     let feed = domain.playback().revocation_feed(since).await.unwrap();
@@ -551,7 +516,7 @@ async fn the_feed_and_the_cache_follow_every_change(store: Arc<dyn Store>) {
 
 async fn another_instance_learns_changes_by_syncing(store: Arc<dyn Store>) {
     // Two app instances on one database share the playback key, not their caches.
-    let config = || PlaybackConfig::new(streamgate_domain::access::PlaybackKeys::new(&[7; 32]));
+    let config = || PlaybackConfig::new(PlaybackKeys::new(&[7; 32]));
     let here = domain(store.clone()).with_playback(config());
     let there = domain(store).with_playback(config());
     let (owner, event, codes) = live_event(&here, 1).await;

@@ -42,7 +42,16 @@ pub struct NewMember {
     pub role: Role,
 }
 
-/// How the caller proved who they are (seed 001's credential kinds).
+/// A change to a member: a new role, activation or deactivation, or both at once. `None`
+/// leaves that part as it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberChange {
+    pub role: Option<Role>,
+    pub is_active: Option<bool>,
+}
+
+/// How the caller proved who they are (seed 001's credential kinds, and the operator's console).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
@@ -54,6 +63,9 @@ pub enum CredentialKind {
     AdminJwt,
     /// An `sk_` API token.
     ApiToken,
+    /// The installation's own console (command line, start-up tasks): no credential, the
+    /// process itself.
+    Operator,
 }
 
 /// Who a request acts as.
@@ -71,6 +83,9 @@ pub enum Principal {
     /// The platform operator (break-glass `ADMIN_USER`), outside every account.
     #[serde(rename_all = "camelCase")]
     Superadmin { via: CredentialKind },
+    /// The installation's own console: the command line and start-up tasks (the demo). Holds
+    /// every permission and, like the superadmin, stands outside every account.
+    Operator,
 }
 
 impl Principal {
@@ -78,20 +93,22 @@ impl Principal {
     pub fn holds(&self, permission: Permission) -> bool {
         match self {
             Principal::Member { role, .. } => role.grants(permission),
-            Principal::Superadmin { .. } => true,
+            Principal::Superadmin { .. } | Principal::Operator => true,
         }
     }
 
     pub fn via(&self) -> CredentialKind {
         match self {
             Principal::Member { via, .. } | Principal::Superadmin { via } => *via,
+            Principal::Operator => CredentialKind::Operator,
         }
     }
 
+    /// The account a member belongs to; `None` for the superadmin and the operator.
     pub fn account_id(&self) -> Option<Uuid> {
         match self {
             Principal::Member { account_id, .. } => Some(*account_id),
-            Principal::Superadmin { .. } => None,
+            Principal::Superadmin { .. } | Principal::Operator => None,
         }
     }
 }
@@ -123,5 +140,41 @@ impl Me {
     /// Whether the dashboard should offer what needs `permission` (the server decides).
     pub fn may(&self, permission: Permission) -> bool {
         self.is_superadmin || self.role.is_some_and(|role| role.grants(permission))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_operator_is_outside_every_account_holds_everything_and_says_so() {
+        let operator = Principal::Operator;
+        assert!(Permission::ALL.iter().all(|p| operator.holds(*p)));
+        assert_eq!(operator.account_id(), None);
+        assert_eq!(operator.via(), CredentialKind::Operator);
+        assert_eq!(
+            serde_json::to_value(&operator).unwrap(),
+            serde_json::json!({"kind": "operator"})
+        );
+        assert_eq!(
+            serde_json::to_value(CredentialKind::Operator).unwrap(),
+            "operator"
+        );
+    }
+
+    #[test]
+    fn a_member_change_reads_role_and_is_active_each_optional() {
+        let change: MemberChange =
+            serde_json::from_str(r#"{"role":"editor","isActive":false}"#).unwrap();
+        assert_eq!(
+            change,
+            MemberChange {
+                role: Some(Role::Editor),
+                is_active: Some(false)
+            }
+        );
+        let empty: MemberChange = serde_json::from_str("{}").unwrap();
+        assert_eq!(empty, MemberChange::default());
     }
 }

@@ -18,7 +18,9 @@ pub use event::{
     DashboardStats, Event, EventCounts, EventPatch, EventQuery, EventSummary, NewEvent,
     DEFAULT_ACCESS_WINDOW_HOURS, MAX_ACCESS_WINDOW_HOURS, MIN_ACCESS_WINDOW_HOURS,
 };
-pub use identity::{Account, CredentialKind, Me, Member, NewMember, Principal, Subject};
+pub use identity::{
+    Account, CredentialKind, Me, Member, MemberChange, NewMember, Principal, Subject,
+};
 pub use permission::{Permission, Role};
 pub use playback::{
     stream_path, EventStatus, EventStatusReport, PlaybackGrant, RefreshedToken, ViewerEvent,

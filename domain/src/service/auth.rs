@@ -1,4 +1,5 @@
-//! Signing in and proving it later: the break-glass superadmin, user sign-in, dashboard JWTs,
+//! Signing in and proving it later: the installation's first start (default account, first
+//! owner), the break-glass superadmin, user sign-in and its per-address limit, dashboard JWTs,
 //! and turning a session's or token's [`Subject`] back into a [`Principal`].
 
 use std::{net::IpAddr, time::Duration};
@@ -9,22 +10,22 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use super::{accounts::member_principal, secret, AccountService};
+use super::{audit::record_audit, member_principal, secret, AccountService, RateLimit};
 use crate::{
-    model::{time, CredentialKind, Me, Principal, Subject},
-    store::Store,
+    model::{time, CredentialKind, Me, NewMember, Principal, Role, Subject},
+    store::{Store, UserRecord},
     DomainError,
 };
 
 /// The settings key under which a generated JWT secret is kept.
-const JWT_SECRET_SETTING: &str = "dashboard_jwt_secret";
+pub(super) const JWT_SECRET_SETTING: &str = "dashboard_jwt_secret";
+pub(super) const JWT_SECRET_VARIABLE: &str = "STREAMGATE_JWT_SECRET";
 const JWT_ISSUER: &str = "streamgate";
 const JWT_AUDIENCE: &str = "streamgate-dashboard";
 /// Seed 001: dashboard JWTs live about 12 hours.
 pub const DASHBOARD_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
 /// Who the first start creates when nobody can sign in otherwise.
 pub const FIRST_OWNER_EMAIL: &str = "owner@streamgate.local";
-const FIRST_ACCOUNT_NAME: &str = "StreamGate";
 
 /// `ADMIN_USER` / `ADMIN_PASS`: the platform operator's way in, never locked out.
 #[derive(Clone)]
@@ -63,14 +64,28 @@ pub struct AuthConfig {
     encoding: EncodingKey,
     decoding: DecodingKey,
     break_glass: Option<BreakGlass>,
+    sign_in_limit: RateLimit,
 }
 
 impl AuthConfig {
+    /// Seed 002: 10 sign-in attempts a minute per client address, whatever their outcome.
+    pub const DEFAULT_SIGN_IN_LIMIT: RateLimit = RateLimit::per_minute(10);
+
     pub fn new(jwt_secret: &[u8], break_glass: Option<BreakGlass>) -> Self {
         Self {
             encoding: EncodingKey::from_secret(jwt_secret),
             decoding: DecodingKey::from_secret(jwt_secret),
             break_glass,
+            sign_in_limit: Self::DEFAULT_SIGN_IN_LIMIT,
+        }
+    }
+
+    /// Sign-in attempts allowed per client address (counted in the database, so every app
+    /// instance sharing it counts together).
+    pub fn with_sign_in_limit(self, sign_in_limit: RateLimit) -> Self {
+        Self {
+            sign_in_limit,
+            ..self
         }
     }
 
@@ -81,21 +96,6 @@ impl AuthConfig {
 
     fn has_break_glass(&self) -> bool {
         self.break_glass.is_some()
-    }
-
-    /// The JWT secret: `configured` (STREAMGATE_JWT_SECRET) when given, else the one generated
-    /// and stored by the first start, so every instance and restart agrees.
-    pub async fn jwt_secret(
-        store: &dyn Store,
-        configured: Option<&str>,
-    ) -> Result<Vec<u8>, DomainError> {
-        secret::installation_secret(
-            store,
-            JWT_SECRET_SETTING,
-            "STREAMGATE_JWT_SECRET",
-            configured,
-        )
-        .await
     }
 }
 
@@ -128,20 +128,25 @@ impl<'a> AuthService<'a> {
         }
     }
 
-    /// A new installation without ADMIN_USER/ADMIN_PASS would have no way in: creates the
-    /// account "StreamGate" with the owner [`FIRST_OWNER_EMAIL`] and a random password, which
+    /// What every start does before serving: gives the installation its default account (the
+    /// oldest account, else a new one), and when nobody could sign in otherwise (no break-glass
+    /// admin, no user) adds the owner [`FIRST_OWNER_EMAIL`] to it with a random password, which
     /// it returns for showing once. `None` when someone can already sign in (or another
     /// instance sharing the database created the owner first).
-    pub async fn create_first_owner_if_nobody_can_sign_in(
-        &self,
-    ) -> Result<Option<String>, DomainError> {
+    pub async fn prepare_installation(&self) -> Result<Option<String>, DomainError> {
+        let account_id = self.accounts.ensure_default_account().await?;
         if self.config.has_break_glass() || self.store.count_users().await? > 0 {
             return Ok(None);
         }
         let password = secret::random_alphanumeric(20);
+        let owner = NewMember {
+            email: FIRST_OWNER_EMAIL.into(),
+            password: password.clone(),
+            role: Role::Owner,
+        };
         match self
             .accounts
-            .create_account_with_owner(FIRST_ACCOUNT_NAME, FIRST_OWNER_EMAIL, &password)
+            .add_member(&Principal::Operator, Some(account_id), owner, None)
             .await
         {
             Ok(_) => Ok(Some(password)),
@@ -150,37 +155,70 @@ impl<'a> AuthService<'a> {
         }
     }
 
-    /// Signs in with `{email, password}`, or seed 002's `{password}` alone for the break-glass
-    /// admin. The break-glass admin is checked first and is never rate-limited or locked out
-    /// here (the door applies its per-IP limit to everyone alike).
+    /// Signs in with `{email, password}`, or seed 002's `{password}` alone: the break-glass
+    /// admin's (checked first, never locked out), else the installation's first owner's. With
+    /// `ip` (every door; the command line has none) at most the configured number of attempts
+    /// a minute count from one address, whatever their outcome.
     pub async fn sign_in(
         &self,
         email: Option<&str>,
         password: &str,
         ip: Option<IpAddr>,
     ) -> Result<Subject, DomainError> {
+        if let Some(ip) = ip {
+            let key = format!("sign_in:{ip}");
+            let limit = self.config.sign_in_limit;
+            if let Some(retry_after_secs) = limit.hit(self.store, &key, time::now()).await? {
+                tracing::warn!(%ip, "sign-in rate limit reached");
+                return Err(DomainError::TooManyAttempts { retry_after_secs });
+            }
+        }
         let email = email.map(str::trim).filter(|email| !email.is_empty());
         if let Some(break_glass) = &self.config.break_glass {
             if break_glass.admits(email, password) {
-                self.accounts
-                    .audit(None, "superadmin", "sign_in.succeeded", None, ip)
-                    .await?;
+                record_audit(
+                    self.store,
+                    None,
+                    "superadmin",
+                    "sign_in.succeeded",
+                    None,
+                    ip,
+                )
+                .await?;
                 return Ok(Subject::Superadmin);
             }
         }
-        match email {
-            Some(email) => {
-                let member = self.accounts.sign_in(email, password, ip).await?;
-                Ok(Subject::User {
-                    user_id: member.user_id,
-                })
-            }
+        let member = match email {
+            Some(email) => self.accounts.sign_in(email, password, ip).await?,
             None => {
-                self.accounts
-                    .audit(None, "superadmin", "sign_in.failed", None, ip)
-                    .await?;
-                Err(DomainError::InvalidCredentials)
+                let owner = self.first_owner().await?;
+                match self.accounts.verify_sign_in(owner, password, ip).await? {
+                    Some(member) => member,
+                    None => {
+                        record_audit(self.store, None, "superadmin", "sign_in.failed", None, ip)
+                            .await?;
+                        return Err(DomainError::InvalidCredentials);
+                    }
+                }
             }
+        };
+        Ok(Subject::User {
+            user_id: member.user_id,
+        })
+    }
+
+    /// The installation's first owner: the oldest owner of the default account.
+    async fn first_owner(&self) -> Result<Option<UserRecord>, DomainError> {
+        let Some(account_id) = self.accounts.default_account().await? else {
+            return Ok(None);
+        };
+        let members = self.store.list_members(account_id).await?;
+        match members
+            .into_iter()
+            .find(|member| member.role == Role::Owner)
+        {
+            Some(owner) => Ok(self.store.find_user(owner.user_id).await?),
+            None => Ok(None),
         }
     }
 
@@ -266,13 +304,14 @@ impl<'a> AuthService<'a> {
     /// What `/api/v1/auth/me` and the dashboard show of the caller.
     pub async fn me(&self, principal: &Principal) -> Result<Me, DomainError> {
         Ok(match principal {
-            Principal::Superadmin { via } => Me {
+            // Both stand outside every account and hold every permission.
+            Principal::Superadmin { .. } | Principal::Operator => Me {
                 user_id: None,
                 account_id: None,
                 email: None,
                 role: None,
                 is_superadmin: true,
-                via: *via,
+                via: principal.via(),
             },
             Principal::Member {
                 user_id,

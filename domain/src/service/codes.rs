@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    accounts::{actor, record_audit, OPERATOR},
-    events::{non_empty, EventService},
+    audit::{actor, record_audit},
+    event_rules::non_empty,
     secret::random_alphanumeric,
     Context,
 };
@@ -36,10 +36,6 @@ impl<'a> CodeService<'a> {
         Self { context }
     }
 
-    fn events(&self) -> EventService<'a> {
-        EventService::new(self.context)
-    }
-
     /// Mints `input.count` (1–500) new codes for an event, all or none. Needs `codes:create`.
     pub async fn generate(
         &self,
@@ -51,28 +47,7 @@ impl<'a> CodeService<'a> {
         self.context
             .authz
             .require(principal, Permission::CodesCreate)?;
-        let event = self.events().visible(principal, event_id).await?;
-        self.mint(&event, input, &actor(principal), ip).await
-    }
-
-    /// The operator's batch (the demo's codes): as [`CodeService::generate`], for an event in
-    /// whichever account.
-    pub async fn generate_as_operator(
-        &self,
-        event_id: Uuid,
-        input: NewCodes,
-    ) -> Result<Vec<AccessCode>, DomainError> {
-        let event = self.events().get_as_operator(event_id).await?;
-        self.mint(&event, input, OPERATOR, None).await
-    }
-
-    async fn mint(
-        &self,
-        event: &Event,
-        input: NewCodes,
-        actor: &str,
-        ip: Option<IpAddr>,
-    ) -> Result<Vec<AccessCode>, DomainError> {
+        let event = self.context.events().visible(principal, event_id).await?;
         if !(1..=MAX_CODES_PER_BATCH).contains(&input.count) {
             return Err(DomainError::validation(
                 "count",
@@ -109,7 +84,7 @@ impl<'a> CodeService<'a> {
         record_audit(
             self.context.store,
             event.account_id,
-            actor,
+            &actor(principal),
             "codes.generated",
             Some(format!("event:{} ({} codes)", event.id, codes.len())),
             ip,
@@ -119,35 +94,20 @@ impl<'a> CodeService<'a> {
     }
 
     /// A page of codes, newest first: of one event (which the caller must see) or of every
-    /// event the caller sees. Needs `codes:read`.
+    /// event the caller sees (every account's for the superadmin and the operator). Needs
+    /// `codes:read`.
     pub async fn list(
         &self,
         principal: &Principal,
-        query: CodeQuery,
+        mut query: CodeQuery,
     ) -> Result<Page<AccessCode>, DomainError> {
         self.context
             .authz
             .require(principal, Permission::CodesRead)?;
         if let Some(event_id) = query.event_id {
-            self.events().visible(principal, event_id).await?;
+            self.context.events().visible(principal, event_id).await?;
         }
-        self.page(principal.account_id(), query).await
-    }
-
-    /// A page of codes of every account (of one event with `query.event_id`), newest first: the
-    /// operator's view (the demo's ready code).
-    pub async fn list_as_operator(
-        &self,
-        query: CodeQuery,
-    ) -> Result<Page<AccessCode>, DomainError> {
-        self.page(None, query).await
-    }
-
-    async fn page(
-        &self,
-        account_id: Option<Uuid>,
-        mut query: CodeQuery,
-    ) -> Result<Page<AccessCode>, DomainError> {
+        let account_id = principal.account_id();
         let after = query.page.cursor.as_deref().map(parse_cursor).transpose()?;
         query.search = non_empty(query.search);
         let limit = query.page.limit as usize;
@@ -184,7 +144,7 @@ impl<'a> CodeService<'a> {
         self.context
             .authz
             .require(principal, Permission::CodesExport)?;
-        let event = self.events().visible(principal, event_id).await?;
+        let event = self.context.events().visible(principal, event_id).await?;
         let codes = self.context.store.list_event_codes(event_id).await?;
         Ok((event, codes))
     }
@@ -303,6 +263,7 @@ impl<'a> CodeService<'a> {
     ) -> Result<(AccessCode, Event), DomainError> {
         let code = self.context.store.find_code(id).await?.ok_or(NOT_FOUND)?;
         let event = self
+            .context
             .events()
             .visible(principal, code.event_id)
             .await

@@ -5,11 +5,11 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::{codes::CodeService, events::EventService, Context};
+use super::Context;
 use crate::{
     model::{
         time, AccessCode, CodeQuery, CodeStatus, Event, EventPatch, EventStatus, NewCodes,
-        NewEvent, PageRequest,
+        NewEvent, PageRequest, Principal,
     },
     DomainError,
 };
@@ -22,6 +22,8 @@ const DESCRIPTION: &str = "A test pattern with a tone, looping live. This is wha
 const CODE_LABEL: &str = "Demo";
 /// Codes minted with a new demo event.
 const CODES: i64 = 5;
+/// The demo is the installation's own doing, so it acts as the operator.
+const OPERATOR: &Principal = &Principal::Operator;
 
 pub struct DemoService<'a> {
     context: Context<'a>,
@@ -32,16 +34,8 @@ impl<'a> DemoService<'a> {
         Self { context }
     }
 
-    fn events(&self) -> EventService<'a> {
-        EventService::new(self.context)
-    }
-
-    fn codes(&self) -> CodeService<'a> {
-        CodeService::new(self.context)
-    }
-
-    /// The demo event, live now, and a code of it nobody has used yet. Needs exactly one
-    /// account (the demo goes there).
+    /// The demo event, live now, and a code of it nobody has used yet. A new demo event goes
+    /// to the installation's default account.
     pub async fn prepare(&self) -> Result<(Event, AccessCode), DomainError> {
         let event = self.live_event(time::now()).await?;
         let code = self.ready_code(event.id).await?;
@@ -58,7 +52,7 @@ impl<'a> DemoService<'a> {
             .and_then(|id| Uuid::parse_str(&id).ok());
         let (starts_at, ends_at) = live_times(now);
         if let Some(id) = remembered {
-            match self.events().get_as_operator(id).await {
+            match self.context.events().get(OPERATOR, id).await {
                 Ok(event) if plays_for_another_day(&event, now) => return Ok(event),
                 Ok(_) => {
                     tracing::info!(event_id = %id, "demo: event made live again");
@@ -69,26 +63,31 @@ impl<'a> DemoService<'a> {
                         is_archived: Some(false),
                         ..EventPatch::default()
                     };
-                    return self.events().update_as_operator(id, patch).await;
+                    return self
+                        .context
+                        .events()
+                        .update(OPERATOR, id, patch, None)
+                        .await;
                 }
                 // Deleted in the dashboard: a new event replaces it.
                 Err(DomainError::NotFound { .. }) => {}
                 Err(err) => return Err(err),
             }
         }
-        let event = self
-            .events()
-            .create_as_operator(
-                None,
-                NewEvent {
-                    title: DEMO_TITLE.into(),
-                    description: Some(DESCRIPTION.into()),
-                    starts_at,
-                    ends_at,
-                    ..NewEvent::default()
-                },
-            )
+        let account_id = self
+            .context
+            .accounts()
+            .default_acting_account(OPERATOR)
             .await?;
+        let input = NewEvent {
+            title: DEMO_TITLE.into(),
+            description: Some(DESCRIPTION.into()),
+            starts_at,
+            ends_at,
+            ..NewEvent::default()
+        };
+        let events = self.context.events();
+        let event = events.create(OPERATOR, account_id, input, None).await?;
         store
             .put_setting(EVENT_SETTING, &event.id.to_string())
             .await?;
@@ -100,15 +99,13 @@ impl<'a> DemoService<'a> {
     /// A code nobody has used yet, so it is not in use on another device; a new one when every
     /// code has been used, revoked or has expired.
     async fn ready_code(&self, event_id: Uuid) -> Result<AccessCode, DomainError> {
-        let unused = self
-            .codes()
-            .list_as_operator(CodeQuery {
-                event_id: Some(event_id),
-                status: Some(CodeStatus::Unused),
-                page: PageRequest::first(1),
-                ..CodeQuery::default()
-            })
-            .await?;
+        let query = CodeQuery {
+            event_id: Some(event_id),
+            status: Some(CodeStatus::Unused),
+            page: PageRequest::first(1),
+            ..CodeQuery::default()
+        };
+        let unused = self.context.codes().list(OPERATOR, query).await?;
         if let Some(code) = unused.items.into_iter().next() {
             return Ok(code);
         }
@@ -120,14 +117,13 @@ impl<'a> DemoService<'a> {
     }
 
     async fn mint(&self, event_id: Uuid, count: i64) -> Result<Vec<AccessCode>, DomainError> {
-        self.codes()
-            .generate_as_operator(
-                event_id,
-                NewCodes {
-                    count,
-                    label: Some(CODE_LABEL.into()),
-                },
-            )
+        let input = NewCodes {
+            count,
+            label: Some(CODE_LABEL.into()),
+        };
+        self.context
+            .codes()
+            .generate(OPERATOR, event_id, input, None)
             .await
     }
 }

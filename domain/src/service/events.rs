@@ -6,21 +6,18 @@ use std::net::IpAddr;
 use uuid::Uuid;
 
 use super::{
-    accounts::{actor, operator_account, record_audit, OPERATOR},
+    audit::{actor, record_audit},
+    event_rules::{new_event, non_empty, validated},
     Context,
 };
 use crate::{
     model::{
         time, AccessChange, AccessChangeKind, CodeQuery, DashboardStats, Event, EventCounts,
         EventPatch, EventQuery, EventSummary, NewEvent, Page, PageRequest, Permission, Principal,
-        DEFAULT_ACCESS_WINDOW_HOURS,
     },
     DomainError,
 };
 
-const TITLE_MAX_CHARS: usize = 200;
-const DESCRIPTION_MAX_CHARS: usize = 5000;
-const ACCESS_WINDOW_HOURS: std::ops::RangeInclusive<i32> = 1..=168;
 const NOT_FOUND: DomainError = DomainError::NotFound { what: "Event" };
 
 pub struct EventService<'a> {
@@ -73,69 +70,17 @@ impl<'a> EventService<'a> {
             .authz
             .require(principal, Permission::EventsWrite)?;
         self.context.authz.scope(principal, account_id, "Account")?;
-        let event = self.insert(account_id, input).await?;
+        let event = validated(new_event(Some(account_id), input, time::now()))?;
+        self.context.store.insert_event(&event).await?;
+        tracing::info!(event_id = %event.id, title = %event.title, "event created");
         self.audit(&actor(principal), &event, "event.created", ip)
             .await?;
         Ok(event)
     }
 
-    /// The operator's `event create`: in `account_id`, or in the only account.
-    pub async fn create_as_operator(
-        &self,
-        account_id: Option<Uuid>,
-        input: NewEvent,
-    ) -> Result<Event, DomainError> {
-        let account = operator_account(self.context.store, account_id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::validation(
-                    "accountId",
-                    "there is no account yet: create one with `streamgate admin create`",
-                )
-            })?;
-        let event = self.insert(account.id, input).await?;
-        record_audit(
-            self.context.store,
-            Some(account.id),
-            OPERATOR,
-            "event.created",
-            Some(target(&event)),
-            None,
-        )
-        .await?;
-        Ok(event)
-    }
-
-    async fn insert(&self, account_id: Uuid, input: NewEvent) -> Result<Event, DomainError> {
-        let now = time::now();
-        let event = validated(Event {
-            id: Uuid::new_v4(),
-            account_id: Some(account_id),
-            title: input.title,
-            description: input.description,
-            stream_url: input.stream_url,
-            poster_url: input.poster_url,
-            starts_at: input.starts_at,
-            ends_at: input.ends_at,
-            access_window_hours: input
-                .access_window_hours
-                .unwrap_or(DEFAULT_ACCESS_WINDOW_HOURS),
-            is_active: true,
-            is_archived: false,
-            created_at: now,
-            updated_at: now,
-        })?;
-        self.context.store.insert_event(&event).await?;
-        tracing::info!(event_id = %event.id, title = %event.title, "event created");
-        Ok(event)
-    }
-
     /// One event. Needs `events:read`; another account's event is not found.
     pub async fn get(&self, principal: &Principal, id: Uuid) -> Result<Event, DomainError> {
-        self.context
-            .authz
-            .require(principal, Permission::EventsRead)?;
-        self.visible(principal, id).await
+        self.permitted(principal, id, Permission::EventsRead).await
     }
 
     /// One event with its code count (seed 002 `GET /api/admin/events/:id`).
@@ -161,8 +106,19 @@ impl<'a> EventService<'a> {
         })
     }
 
-    /// An event the caller's account owns (any event for the superadmin), whatever the
-    /// enforcement mode.
+    /// The event `id`, if the caller holds `permission` and sees the event.
+    async fn permitted(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+        permission: Permission,
+    ) -> Result<Event, DomainError> {
+        self.context.authz.require(principal, permission)?;
+        self.visible(principal, id).await
+    }
+
+    /// An event the caller's account owns (any event for the superadmin and the operator),
+    /// whatever the enforcement mode.
     pub(super) async fn visible(
         &self,
         principal: &Principal,
@@ -178,17 +134,8 @@ impl<'a> EventService<'a> {
         Ok(event)
     }
 
-    /// One event, whichever account owns it: the operator's view.
-    pub async fn get_as_operator(&self, id: Uuid) -> Result<Event, DomainError> {
-        self.context.store.find_event(id).await?.ok_or(NOT_FOUND)
-    }
-
-    /// Every event: the operator's view (command line).
-    pub async fn list_all(&self) -> Result<Vec<Event>, DomainError> {
-        Ok(self.context.store.list_events(None).await?)
-    }
-
-    /// The caller's account's events (the superadmin's: every event). Needs `events:read`.
+    /// The caller's account's events (the superadmin's and the operator's: every event). Needs
+    /// `events:read`.
     pub async fn list(&self, principal: &Principal) -> Result<Vec<Event>, DomainError> {
         self.context
             .authz
@@ -215,7 +162,7 @@ impl<'a> EventService<'a> {
                 .parse()
                 .map_err(|_| DomainError::validation("cursor", "cursor is not valid"))?;
         }
-        query.search = query.search.and_then(|text| non_empty(Some(text)));
+        query.search = non_empty(query.search);
         let (items, total) = self
             .context
             .store
@@ -230,6 +177,26 @@ impl<'a> EventService<'a> {
         })
     }
 
+    /// Every one of the caller's events matching `query` with their code counts, the latest
+    /// start first (seed 002 lists them unpaged): [`Self::list_summaries`] page after page.
+    /// `query.page` is not used. Needs `events:read`.
+    pub async fn list_all_summaries(
+        &self,
+        principal: &Principal,
+        mut query: EventQuery,
+    ) -> Result<Vec<EventSummary>, DomainError> {
+        query.page = PageRequest::first(PageRequest::MAX_LIMIT);
+        let mut summaries = Vec::new();
+        loop {
+            let page = self.list_summaries(principal, query.clone()).await?;
+            summaries.extend(page.items);
+            match page.next_cursor {
+                Some(cursor) => query.page.cursor = Some(cursor),
+                None => return Ok(summaries),
+            }
+        }
+    }
+
     /// Changes the fields `patch` names; the result must be a valid event. When `endsAt` or
     /// `accessWindowHours` change, the event's codes expire accordingly. Needs `events:write`.
     pub async fn update(
@@ -239,32 +206,10 @@ impl<'a> EventService<'a> {
         patch: EventPatch,
         ip: Option<IpAddr>,
     ) -> Result<Event, DomainError> {
-        self.context
-            .authz
-            .require(principal, Permission::EventsWrite)?;
-        let before = self.visible(principal, id).await?;
-        self.change(before, patch, &actor(principal), ip).await
-    }
-
-    /// The operator's change of an event (the demo's times): as [`EventService::update`], in
-    /// whichever account the event is.
-    pub async fn update_as_operator(
-        &self,
-        id: Uuid,
-        patch: EventPatch,
-    ) -> Result<Event, DomainError> {
-        let before = self.get_as_operator(id).await?;
-        self.change(before, patch, OPERATOR, None).await
-    }
-
-    /// `before` with the fields of `patch`, checked, stored and audited as `actor`.
-    async fn change(
-        &self,
-        before: Event,
-        patch: EventPatch,
-        actor: &str,
-        ip: Option<IpAddr>,
-    ) -> Result<Event, DomainError> {
+        let before = self
+            .permitted(principal, id, Permission::EventsWrite)
+            .await?;
+        let actor = actor(principal);
         let mut event = before.clone();
         if let Some(title) = patch.title {
             event.title = title;
@@ -287,7 +232,7 @@ impl<'a> EventService<'a> {
         event.is_archived = patch.is_archived.unwrap_or(event.is_archived);
         let event = validated(event)?;
         let event = self
-            .save(actor, &before, event, "event.updated", ip)
+            .save(&actor, &before, event, "event.updated", ip)
             .await?;
         // Switches made through an update are audited as such, so that deactivations read the
         // same in the trail (and to the revocation feed) whichever door made them.
@@ -310,7 +255,8 @@ impl<'a> EventService<'a> {
             ),
         ] {
             if changed {
-                self.audit(actor, &event, switch.audit_action(), ip).await?;
+                self.audit(&actor, &event, switch.audit_action(), ip)
+                    .await?;
             }
         }
         Ok(event)
@@ -324,10 +270,9 @@ impl<'a> EventService<'a> {
         switch: EventSwitch,
         ip: Option<IpAddr>,
     ) -> Result<Event, DomainError> {
-        self.context
-            .authz
-            .require(principal, Permission::EventsWrite)?;
-        let before = self.visible(principal, id).await?;
+        let before = self
+            .permitted(principal, id, Permission::EventsWrite)
+            .await?;
         let mut event = before.clone();
         switch.apply(&mut event);
         if event == before {
@@ -371,17 +316,25 @@ impl<'a> EventService<'a> {
         Ok(event)
     }
 
-    /// Deletes an event with its codes and their sessions. Needs `events:delete`.
+    /// Deletes an event with its codes and their sessions. With `confirm_title` (what the
+    /// organizer typed to confirm) nothing is deleted unless it is the event's title exactly.
+    /// Needs `events:delete`.
     pub async fn delete(
         &self,
         principal: &Principal,
         id: Uuid,
+        confirm_title: Option<&str>,
         ip: Option<IpAddr>,
     ) -> Result<(), DomainError> {
-        self.context
-            .authz
-            .require(principal, Permission::EventsDelete)?;
-        let event = self.visible(principal, id).await?;
+        let event = self
+            .permitted(principal, id, Permission::EventsDelete)
+            .await?;
+        if confirm_title.is_some_and(|typed| typed != event.title) {
+            return Err(DomainError::validation(
+                "confirm",
+                "type the event's title exactly to delete it",
+            ));
+        }
         let change = AccessChange {
             at: time::now(),
             event_id: id,
@@ -432,203 +385,4 @@ impl<'a> EventService<'a> {
 
 fn target(event: &Event) -> String {
     format!("event:{} ({})", event.id, event.title)
-}
-
-/// Checks an event's fields against the rules, trimming text and dropping blank optional
-/// fields. Used for new events and for the result of an update.
-fn validated(mut event: Event) -> Result<Event, DomainError> {
-    let title = event.title.trim();
-    if title.is_empty() || title.chars().count() > TITLE_MAX_CHARS {
-        return Err(DomainError::validation(
-            "title",
-            format!("title must be 1 to {TITLE_MAX_CHARS} characters"),
-        ));
-    }
-    event.title = title.to_owned();
-    event.description = non_empty(event.description);
-    if event
-        .description
-        .as_ref()
-        .is_some_and(|text| text.chars().count() > DESCRIPTION_MAX_CHARS)
-    {
-        return Err(DomainError::validation(
-            "description",
-            format!("description must be at most {DESCRIPTION_MAX_CHARS} characters"),
-        ));
-    }
-    if event.ends_at <= event.starts_at {
-        return Err(DomainError::validation(
-            "endsAt",
-            "endsAt must be after startsAt",
-        ));
-    }
-    if !ACCESS_WINDOW_HOURS.contains(&event.access_window_hours) {
-        return Err(DomainError::validation(
-            "accessWindowHours",
-            "accessWindowHours must be between 1 and 168",
-        ));
-    }
-    event.stream_url = http_url("streamUrl", event.stream_url)?;
-    event.poster_url = http_url("posterUrl", event.poster_url)?;
-    Ok(event)
-}
-
-pub(super) fn non_empty(text: Option<String>) -> Option<String> {
-    text.map(|text| text.trim().to_owned())
-        .filter(|text| !text.is_empty())
-}
-
-/// An optional absolute http(s) URL; blank counts as absent.
-fn http_url(field: &'static str, value: Option<String>) -> Result<Option<String>, DomainError> {
-    let Some(value) = non_empty(value) else {
-        return Ok(None);
-    };
-    match url::Url::parse(&value) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
-            Ok(Some(value))
-        }
-        _ => Err(DomainError::validation(
-            field,
-            format!("{field} must be an http(s) URL"),
-        )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn input() -> NewEvent {
-        NewEvent {
-            title: "  Annual Conference 2025 ".into(),
-            starts_at: time::parse("2025-03-15T09:00:00Z").unwrap(),
-            ends_at: time::parse("2025-03-15T17:00:00Z").unwrap(),
-            ..NewEvent::default()
-        }
-    }
-
-    fn validate_new_event(input: NewEvent) -> Result<Event, DomainError> {
-        let now = time::now();
-        validated(Event {
-            id: Uuid::new_v4(),
-            account_id: None,
-            title: input.title,
-            description: input.description,
-            stream_url: input.stream_url,
-            poster_url: input.poster_url,
-            starts_at: input.starts_at,
-            ends_at: input.ends_at,
-            access_window_hours: input
-                .access_window_hours
-                .unwrap_or(DEFAULT_ACCESS_WINDOW_HOURS),
-            is_active: true,
-            is_archived: false,
-            created_at: now,
-            updated_at: now,
-        })
-    }
-
-    fn field_of(result: Result<Event, DomainError>) -> &'static str {
-        match result {
-            Err(DomainError::Validation { field, .. }) => field,
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_valid_event_is_active_trimmed_and_gets_the_default_window() {
-        let event = validate_new_event(NewEvent {
-            description: Some("   ".into()),
-            ..input()
-        })
-        .unwrap();
-        assert_eq!(event.title, "Annual Conference 2025");
-        assert_eq!(event.description, None);
-        assert_eq!(event.access_window_hours, 48);
-        assert!(event.is_active && !event.is_archived);
-        assert_eq!(event.created_at, event.updated_at);
-    }
-
-    #[test]
-    fn blank_or_overlong_title_is_refused() {
-        assert_eq!(
-            field_of(validate_new_event(NewEvent {
-                title: " ".into(),
-                ..input()
-            })),
-            "title"
-        );
-        let long = "x".repeat(201);
-        assert_eq!(
-            field_of(validate_new_event(NewEvent {
-                title: long,
-                ..input()
-            })),
-            "title"
-        );
-        assert!(validate_new_event(NewEvent {
-            title: "é".repeat(200),
-            ..input()
-        })
-        .is_ok());
-    }
-
-    #[test]
-    fn end_not_after_start_is_refused() {
-        let at = input().starts_at;
-        assert_eq!(
-            field_of(validate_new_event(NewEvent {
-                ends_at: at,
-                ..input()
-            })),
-            "endsAt"
-        );
-    }
-
-    #[test]
-    fn access_window_outside_1_to_168_hours_is_refused() {
-        for hours in [0, 169, -5] {
-            let result = validate_new_event(NewEvent {
-                access_window_hours: Some(hours),
-                ..input()
-            });
-            assert_eq!(field_of(result), "accessWindowHours");
-        }
-        let event = validate_new_event(NewEvent {
-            access_window_hours: Some(168),
-            ..input()
-        })
-        .unwrap();
-        assert_eq!(event.access_window_hours, 168);
-    }
-
-    #[test]
-    fn urls_must_be_absolute_http() {
-        for bad in [
-            "javascript:alert(1)",
-            "ftp://x/y",
-            "/relative.m3u8",
-            "https://",
-        ] {
-            let result = validate_new_event(NewEvent {
-                stream_url: Some(bad.into()),
-                ..input()
-            });
-            assert_eq!(field_of(result), "streamUrl", "{bad}");
-        }
-        let result = validate_new_event(NewEvent {
-            poster_url: Some("data:image/png;base64,x".into()),
-            ..input()
-        });
-        assert_eq!(field_of(result), "posterUrl");
-        let event = validate_new_event(NewEvent {
-            stream_url: Some("https://origin.example.com/live/stream.m3u8".into()),
-            ..input()
-        })
-        .unwrap();
-        assert_eq!(
-            event.stream_url.as_deref(),
-            Some("https://origin.example.com/live/stream.m3u8")
-        );
-    }
 }

@@ -1,33 +1,43 @@
-//! Services: the rules of each capability. Every door (pages, REST, GraphQL, workers) calls
-//! these, so a rule holds whichever door a request came through.
+//! Services: the rules of each capability. Every door (pages, REST, GraphQL, workers, the
+//! command line) calls these, so a rule holds whichever door a request came through. Watching
+//! is in [`crate::playback`].
 
 mod accounts;
+mod audit;
 mod auth;
 mod codes;
 mod demo;
+mod event_rules;
 mod events;
 mod export;
+mod members;
 mod password;
-mod playback;
 mod rate_limit;
 pub(crate) mod secret;
+mod sessions;
+mod users;
 
 use std::sync::Arc;
 
 use crate::{
-    access::{AccessGuard, PlaybackKeys, RevocationCache},
     authz::Authorizer,
+    playback::{
+        AccessGuard, PlaybackConfig, PlaybackKeys, PlaybackService, RevocationCache,
+        PLAYBACK_SECRET_SETTING, SECRET_VARIABLE as PLAYBACK_SECRET_VARIABLE,
+    },
     store::Store,
+    DomainError,
 };
 
-pub use accounts::{member_principal, AccountService};
+pub use accounts::AccountService;
 pub use auth::{AuthConfig, AuthService, BreakGlass, FIRST_OWNER_EMAIL};
 pub use codes::{CodeService, MAX_BULK_REVOKE};
 pub use demo::DemoService;
 pub use events::{EventService, EventSwitch};
 pub use export::codes_csv;
-pub use playback::{PlaybackConfig, PlaybackService};
 pub use rate_limit::RateLimit;
+pub use sessions::{SessionRow, SessionService};
+pub use users::member_principal;
 
 /// The domain as the server hands it to its doors: one handle, cheap to clone.
 #[derive(Clone)]
@@ -67,28 +77,47 @@ impl Domain {
         }
     }
 
+    /// Closes the database pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// The dashboard JWT secret: `configured` (STREAMGATE_JWT_SECRET) when given, else the one
+    /// the first start generated and stored, so every instance and restart agrees.
+    pub async fn jwt_secret(&self, configured: Option<&str>) -> Result<Vec<u8>, DomainError> {
+        let (setting, variable) = (auth::JWT_SECRET_SETTING, auth::JWT_SECRET_VARIABLE);
+        secret::installation_secret(self.store.as_ref(), setting, variable, configured).await
+    }
+
+    /// The playback token secret: `configured` (STREAMGATE_PLAYBACK_SECRET) when given, else
+    /// the one the first start generated and stored, so every instance and restart agrees.
+    pub async fn playback_secret(&self, configured: Option<&str>) -> Result<Vec<u8>, DomainError> {
+        let (setting, variable) = (PLAYBACK_SECRET_SETTING, PLAYBACK_SECRET_VARIABLE);
+        secret::installation_secret(self.store.as_ref(), setting, variable, configured).await
+    }
+
     pub fn auth(&self) -> AuthService<'_> {
         AuthService::new(self.store.as_ref(), self.accounts(), &self.auth)
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
     pub fn accounts(&self) -> AccountService<'_> {
-        AccountService::new(self.store.as_ref(), &self.authz)
+        self.context().accounts()
     }
 
     pub fn events(&self) -> EventService<'_> {
-        EventService::new(self.context())
+        self.context().events()
     }
 
     pub fn codes(&self) -> CodeService<'_> {
-        CodeService::new(self.context())
+        self.context().codes()
     }
 
     pub fn demo(&self) -> DemoService<'_> {
         DemoService::new(self.context())
+    }
+
+    pub fn sessions(&self) -> SessionService<'_> {
+        SessionService::new(self.store.as_ref())
     }
 
     pub fn playback(&self) -> PlaybackService<'_> {
@@ -122,4 +151,18 @@ pub(crate) struct Context<'a> {
     pub authz: &'a Authorizer,
     pub playback: &'a PlaybackConfig,
     pub revocations: &'a RevocationCache,
+}
+
+impl<'a> Context<'a> {
+    fn accounts(self) -> AccountService<'a> {
+        AccountService::new(self.store, self.authz)
+    }
+
+    fn events(self) -> EventService<'a> {
+        EventService::new(self)
+    }
+
+    fn codes(self) -> CodeService<'a> {
+        CodeService::new(self)
+    }
 }

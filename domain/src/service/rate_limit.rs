@@ -1,6 +1,7 @@
-//! Request limits kept in the database, so that every app instance sharing it counts together.
-//! The algorithm is GCRA (as the `governor` crate behind the sign-in limit uses): a burst of
-//! `requests` at once, then one more every `per / requests`; refused attempts do not count.
+//! Request limits kept in the database, so that every app instance sharing it counts together
+//! (sign-ins per address, and viewers' validations and refreshes). The algorithm is GCRA (as
+//! the `governor` crate uses): a burst of `requests` at once, then one more every
+//! `per / requests`; refused attempts do not count.
 
 use std::time::Duration;
 

@@ -29,6 +29,8 @@ pub trait AccountStore: Send + Sync {
         account: &Account,
         user: &UserRecord,
     ) -> Result<(), StoreError>;
+    /// A new account without users (the installation's default account).
+    async fn insert_account(&self, account: &Account) -> Result<(), StoreError>;
     async fn count_accounts(&self) -> Result<i64, StoreError>;
     async fn find_account(&self, id: Uuid) -> Result<Option<Account>, StoreError>;
     /// All accounts, oldest first.
@@ -43,14 +45,6 @@ pub trait AccountStore: Send + Sync {
     async fn find_user(&self, user_id: Uuid) -> Result<Option<UserRecord>, StoreError>;
     /// An account's members, oldest first.
     async fn list_members(&self, account_id: Uuid) -> Result<Vec<Member>, StoreError>;
-    async fn update_role(&self, user_id: Uuid, role: Role) -> Result<(), StoreError>;
-    /// Activates or deactivates a user; deactivation also ends their sessions and tokens.
-    async fn set_user_active(
-        &self,
-        user_id: Uuid,
-        active: bool,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
     /// Changes a member's role and/or active flag in one transaction (deactivation also ends their
     /// sessions and tokens, as `set_user_active` does; `now` is the change time). `None` leaves a field as it is.
     async fn update_member(
@@ -119,6 +113,27 @@ const UPDATE_USER_ACTIVE: &str = "UPDATE users SET is_active = $2, updated_at = 
 const UPDATE_PASSWORD: &str = "UPDATE users \
     SET password_hash = $2, updated_at = $3, credentials_changed_at = $3 WHERE id = $1";
 
+/// Inserts an account row on `conn`.
+async fn insert_account_row<DB: Database, C: Connection<Database = DB>>(
+    conn: &mut C,
+    account: &Account,
+) -> Result<(), StoreError>
+where
+    for<'c> &'c mut C: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query(INSERT_ACCOUNT)
+        .bind(account.id)
+        .bind(&account.name)
+        .bind(account.created_at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Inserts a user row and its membership row on `conn` (a transaction's, so both or neither).
 async fn insert_user_rows<DB: Database, C: Connection<Database = DB>>(
     conn: &mut C,
@@ -153,7 +168,7 @@ where
 }
 
 /// Gives the user `role` and activates or deactivates them (at the time given), each if asked,
-/// on `conn`: a pooled connection for one change, a transaction's for both.
+/// on `conn` (a transaction's, so both or neither).
 async fn write_member<DB: Database, C: Connection<Database = DB>>(
     conn: &mut C,
     user_id: Uuid,
@@ -190,15 +205,15 @@ macro_rules! impl_account_store {
                 user: &UserRecord,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query(INSERT_ACCOUNT)
-                    .bind(account.id)
-                    .bind(&account.name)
-                    .bind(account.created_at)
-                    .execute(&mut *tx)
-                    .await?;
+                insert_account_row(&mut *tx, account).await?;
                 insert_user_rows(&mut *tx, user).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn insert_account(&self, account: &Account) -> Result<(), StoreError> {
+                let mut conn = self.pool.acquire().await?;
+                insert_account_row(&mut *conn, account).await
             }
 
             async fn count_accounts(&self) -> Result<i64, StoreError> {
@@ -245,21 +260,6 @@ macro_rules! impl_account_store {
             async fn list_members(&self, account_id: Uuid) -> Result<Vec<Member>, StoreError> {
                 let members = sqlx::query_as(&SELECT_MEMBERS).bind(account_id);
                 Ok(members.fetch_all(&self.pool).await?)
-            }
-
-            async fn update_role(&self, user_id: Uuid, role: Role) -> Result<(), StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                write_member(&mut *conn, user_id, Some(role), None).await
-            }
-
-            async fn set_user_active(
-                &self,
-                user_id: Uuid,
-                active: bool,
-                now: DateTime<Utc>,
-            ) -> Result<(), StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                write_member(&mut *conn, user_id, None, Some((active, now))).await
             }
 
             async fn update_member(

@@ -9,13 +9,12 @@ use uuid::Uuid;
 use crate::{
     model::{stream_path, PLAYBACK_TOKEN_LIFETIME_SECS},
     service::secret,
-    store::Store,
     DomainError,
 };
 
 /// The settings key under which a generated playback secret is kept.
-const PLAYBACK_SECRET_SETTING: &str = "playback_jwt_secret";
-const SECRET_VARIABLE: &str = "STREAMGATE_PLAYBACK_SECRET";
+pub(crate) const PLAYBACK_SECRET_SETTING: &str = "playback_jwt_secret";
+pub(crate) const SECRET_VARIABLE: &str = "STREAMGATE_PLAYBACK_SECRET";
 
 /// What a playback token says (seed 002 plus the bindings the original lacked).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,16 +90,6 @@ impl PlaybackKeys {
     /// A throw-away key (tests, CLI tasks).
     pub fn ephemeral() -> Self {
         Self::new(secret::random_alphanumeric(48).as_bytes())
-    }
-
-    /// The secret: `configured` (STREAMGATE_PLAYBACK_SECRET) when given, else the one the
-    /// first start generated and stored, so every instance and restart agrees.
-    pub async fn secret(
-        store: &dyn Store,
-        configured: Option<&str>,
-    ) -> Result<Vec<u8>, DomainError> {
-        secret::installation_secret(store, PLAYBACK_SECRET_SETTING, SECRET_VARIABLE, configured)
-            .await
     }
 
     /// A configured secret (an edge's), refused when too short.

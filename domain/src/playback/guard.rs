@@ -1,16 +1,12 @@
-//! Who may fetch a stream's files: playback tokens and the revocation cache, checked together
-//! by [`AccessGuard`] on every manifest and segment request. Needs no database, so an HLS edge
-//! uses it as the app does.
-
-mod revocations;
-mod token;
+//! Who may fetch a stream's files: the playback token and the revocation cache, checked together
+//! by [`AccessGuard`] on every manifest and segment request. Holds no store, so an HLS edge
+//! (which has no database) runs it as the app does.
 
 use std::sync::Arc;
 
 use uuid::Uuid;
 
-pub use revocations::{RevocationCache, Revoked};
-pub use token::{PlaybackClaims, PlaybackKeys};
+use super::{PlaybackClaims, PlaybackKeys, RevocationCache, Revoked};
 
 /// Why a stream request is refused (all of it is seed 002's `403 Access denied`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,14 +2,13 @@
 //! session alive, refreshing and releasing it, the event's status, and the revocation feed.
 //! No permissions here: viewers are anonymous; the code or the token is the credential.
 
-use std::{collections::HashMap, net::IpAddr, sync::Arc, time::Duration};
+use std::{collections::HashMap, net::IpAddr, time::Duration};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::rate_limit::RateLimit;
+use super::{PlaybackClaims, PlaybackConfig, RevocationCache};
 use crate::{
-    access::{PlaybackClaims, PlaybackKeys, RevocationCache},
     model::{
         stream_path, time, AccessChange, AccessChangeKind, AccessCode, Event, EventStatusReport,
         PlaybackGrant, RefreshedToken, RevocationFeed, SessionEndReason, ViewerEvent,
@@ -27,38 +26,6 @@ const MAX_CODE_CHARS: usize = 64;
 /// is still delivered. Repeats are harmless: each entry is a state, not a toggle.
 const FEED_OVERLAP: Duration = Duration::from_secs(10);
 
-/// How viewers' playback works on this installation.
-pub struct PlaybackConfig {
-    pub keys: Arc<PlaybackKeys>,
-    /// A session without a heartbeat for this long is over (`STREAMGATE_SESSION_TIMEOUT`).
-    pub session_timeout: Duration,
-    /// Validations per client address (seed 002: 5 a minute).
-    pub validate_limit: RateLimit,
-    /// Refreshes per code (seed 002: 12 an hour).
-    pub refresh_limit: RateLimit,
-}
-
-impl PlaybackConfig {
-    pub const DEFAULT_SESSION_TIMEOUT: Duration = Duration::from_secs(60);
-    pub const DEFAULT_VALIDATE_LIMIT: RateLimit = RateLimit::per_minute(5);
-    pub const DEFAULT_REFRESH_LIMIT: RateLimit = RateLimit::per_hour(12);
-
-    /// Seed 002's settings with `keys`.
-    pub fn new(keys: PlaybackKeys) -> Self {
-        Self {
-            keys: Arc::new(keys),
-            session_timeout: Self::DEFAULT_SESSION_TIMEOUT,
-            validate_limit: Self::DEFAULT_VALIDATE_LIMIT,
-            refresh_limit: Self::DEFAULT_REFRESH_LIMIT,
-        }
-    }
-
-    /// Sessions seen after this moment are live at `now`.
-    pub fn live_since(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        now - chrono::Duration::from_std(self.session_timeout).unwrap_or(chrono::Duration::MAX)
-    }
-}
-
 pub struct PlaybackService<'a> {
     store: &'a dyn Store,
     config: &'a PlaybackConfig,
@@ -66,7 +33,7 @@ pub struct PlaybackService<'a> {
 }
 
 impl<'a> PlaybackService<'a> {
-    pub(super) fn new(
+    pub(crate) fn new(
         store: &'a dyn Store,
         config: &'a PlaybackConfig,
         revocations: &'a RevocationCache,
@@ -177,13 +144,7 @@ impl<'a> PlaybackService<'a> {
             }
             Standing::Expired => return Err(PlaybackRefusal::AccessExpired.into()),
         }
-        if !self
-            .store
-            .touch_session(claims.sid, now, self.config.live_since(now))
-            .await?
-        {
-            return Err(PlaybackRefusal::SessionNotFound.into());
-        }
+        self.keep_alive(claims.sid, now).await?;
         let claims = PlaybackClaims::new(&code.code, event.id, claims.sid, now, code.expires_at);
         Ok(RefreshedToken {
             playback_token: self.config.keys.issue(&claims),
@@ -193,15 +154,20 @@ impl<'a> PlaybackService<'a> {
 
     /// Seed 002 `POST /api/playback/heartbeat`: the session is still watching.
     pub async fn heartbeat(&self, token: &str) -> Result<(), DomainError> {
-        let now = time::now();
         let claims = self
             .config
             .keys
             .verify(token)
             .ok_or(PlaybackRefusal::InvalidToken)?;
+        self.keep_alive(claims.sid, time::now()).await
+    }
+
+    /// Records a heartbeat of the session at `now`; refused when it has ended or timed out.
+    async fn keep_alive(&self, session_id: Uuid, now: DateTime<Utc>) -> Result<(), DomainError> {
+        let live_since = self.config.live_since(now);
         if self
             .store
-            .touch_session(claims.sid, now, self.config.live_since(now))
+            .touch_session(session_id, now, live_since)
             .await?
         {
             Ok(())
