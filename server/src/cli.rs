@@ -177,7 +177,7 @@ pub struct PlaybackArgs {
     pub refresh_rate_limit: u32,
 
     /// Proxies whose X-Forwarded-For is believed, comma-separated addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8) [default: none].
-    #[arg(long, env = "STREAMGATE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::http::client_address::parse_network)]
+    #[arg(long, env = "STREAMGATE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::http::shared::client_address::parse_network)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Key for the internal API (`X-Internal-Api-Key`): edges read /api/revocations with it, and it opens DELETE /admin/cache from other machines [default: unset, which closes both to everyone but local cache purges].
@@ -199,7 +199,7 @@ pub struct HlsArgs {
     #[arg(long, env = "STREAMGATE_REVOCATION_POLL", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub revocation_poll: u64,
 
-    /// Where encoders write streams: <stream-root>/<eventId>/stream.m3u8 and its files [default: <data-dir>/streams].
+    /// Where encoders write streams: <stream-root>/<eventId>/stream.m3u8 (or master.m3u8, index.m3u8, playlist.m3u8) and its files [default: <data-dir>/streams].
     #[arg(long, env = "STREAMGATE_STREAM_ROOT")]
     pub stream_root: Option<PathBuf>,
 
@@ -207,7 +207,7 @@ pub struct HlsArgs {
     #[arg(long, env = "STREAMGATE_HLS_SOURCE", value_enum, default_value_t = SourceMode::Hybrid)]
     pub hls_source: SourceMode,
 
-    /// Origin for events without their own streamUrl: <origin>/<eventId>/stream.m3u8.
+    /// Origin for events without their own streamUrl: <origin>/<eventId>/stream.m3u8 (else master.m3u8, index.m3u8 or playlist.m3u8 beside it).
     #[arg(long, env = "STREAMGATE_UPSTREAM_ORIGIN")]
     pub upstream_origin: Option<Url>,
 

@@ -1,6 +1,7 @@
 //! `streamgate`: serves the StreamGate web app and its HLS streams, and runs set-up tasks.
 
 mod cli;
+mod config;
 mod demo;
 mod http;
 mod serve;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use streamgate_domain::{
     authz::Authorizer,
-    model::{NewEvent, NewMember},
+    model::{NewEvent, NewMember, Principal},
     service::Domain,
     store::StoreError,
     DomainError,
@@ -58,7 +59,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
         Command::Serve(args) => serve::serve(*args).await,
         Command::Migrate(database) => {
             let domain = open_domain(&database, Authorizer::default()).await?;
-            domain.store().close().await;
+            domain.close().await;
             Ok(())
         }
         Command::Event { command } => run_event_command(command).await,
@@ -87,17 +88,14 @@ async fn run_event_command(command: EventCommand) -> Result<(), StartupError> {
             event,
         } => {
             let domain = open_domain(&database, Authorizer::default()).await?;
-            let created = domain
-                .events()
-                .create_as_operator(account_id, NewEvent::from(event))
-                .await;
-            domain.store().close().await;
+            let created = create_event(&domain, account_id, NewEvent::from(event)).await;
+            domain.close().await;
             to_json(&created?)
         }
         EventCommand::List { database } => {
             let domain = open_domain(&database, Authorizer::default()).await?;
-            let events = domain.events().list_all().await;
-            domain.store().close().await;
+            let events = domain.events().list(&Principal::Operator).await;
+            domain.close().await;
             to_json(&events?)
         }
     };
@@ -122,11 +120,28 @@ async fn run_admin_command(command: AdminCommand) -> Result<(), StartupError> {
     };
     let created = domain
         .accounts()
-        .create_user_as_operator(account_id, &account_name, input)
+        .add_member_or_found_account(&Principal::Operator, account_id, &account_name, input, None)
         .await;
-    domain.store().close().await;
+    domain.close().await;
     println!("{}", to_json(&created?));
     Ok(())
+}
+
+/// `event create`: in the account named, else the installation's default (or only) account.
+async fn create_event(
+    domain: &Domain,
+    account_id: Option<uuid::Uuid>,
+    input: NewEvent,
+) -> Result<streamgate_domain::model::Event, DomainError> {
+    let operator = Principal::Operator;
+    let account_id = domain
+        .accounts()
+        .acting_account(&operator, account_id)
+        .await?;
+    domain
+        .events()
+        .create(&operator, account_id, input, None)
+        .await
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

@@ -70,12 +70,8 @@ impl Site {
             .join(&site_pkg_dir)
             .join(format!("{output_name}.js"));
         // An edge serves no pages.
-        if !bundle.is_file() && args.hls.role == crate::cli::ServeRole::App {
-            tracing::warn!(
-                missing = %bundle.display(),
-                "the browser bundle is missing: pages will render but not become interactive \
-                 (build it with `cargo leptos build --release`, or set STREAMGATE_SITE_ROOT)"
-            );
+        if args.hls.role == crate::cli::ServeRole::App {
+            check_bundle(&bundle)?;
         }
 
         let options = LeptosOptions::builder()
@@ -91,6 +87,31 @@ impl Site {
             hls_addr,
         })
     }
+}
+
+/// What `--split` leaves in place of the lazy routes' loader when it is not given: a bundle
+/// importing this module can never hydrate.
+const UNSPLIT_MARKER: &str = "__wasm_split_placeholder__";
+
+/// Warns when the bundle is missing (pages still render), and refuses a bundle built without
+/// `--split`: its pages would load but never hydrate, and only the browser console would say so.
+fn check_bundle(bundle: &Path) -> Result<(), StartupError> {
+    let Ok(script) = std::fs::read_to_string(bundle) else {
+        tracing::warn!(
+            missing = %bundle.display(),
+            "the browser bundle is missing: pages will render but not become interactive \
+             (build it with `scripts/build.sh`, or set STREAMGATE_SITE_ROOT)"
+        );
+        return Ok(());
+    };
+    if script.contains(UNSPLIT_MARKER) {
+        return Err(StartupError::Config(format!(
+            "the site bundle {} was built without --split, so its pages would never become \
+             interactive: rebuild it with `cargo leptos build --release --split` (scripts/build.sh does)",
+            bundle.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The explicit file if given (it must exist); else `./Leptos.toml`; else the one in the source

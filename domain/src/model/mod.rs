@@ -29,4 +29,5 @@ pub use playback::{
 pub use revocation::{
     AccessChange, AccessChangeKind, CodeRestoration, CodeRevocation, EndedSession,
     EventDeactivation, EventReactivation, RevocationFeed, SessionEndReason,
+    INTERNAL_API_KEY_HEADER,
 };

@@ -341,5 +341,8 @@ impl RevocationFeed {
     }
 }
 
+/// The header edges present their internal API key in, to read the revocation feed (seed 002).
+pub const INTERNAL_API_KEY_HEADER: &str = "x-internal-api-key";
+
 #[cfg(test)]
 mod tests;

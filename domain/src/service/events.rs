@@ -25,7 +25,8 @@ pub struct EventService<'a> {
 }
 
 /// The switches of seed 002's `PATCH /api/admin/events/:id/{activate,deactivate,archive,unarchive}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum EventSwitch {
     Activate,
     Deactivate,

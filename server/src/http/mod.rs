@@ -1,47 +1,32 @@
-//! The HTTP doors, one module each, and the two listeners' routers.
+//! The HTTP doors, one folder each, and the two listeners' routers. Each door owns its
+//! routes, extractors, error rendering and the middleware it needs; `shared/` holds what
+//! several doors use.
 
-mod admin_api;
-mod admin_events;
-mod caller;
-pub mod client_address;
-mod csrf;
-mod dashboard;
-mod dashboard_files;
-mod error;
-mod event_input;
 pub mod hls;
-mod internal_api;
-mod login;
+mod ops;
 mod platform_api;
-mod platform_events;
-mod playback_api;
-pub mod session;
+pub mod shared;
+mod streamgate_api;
 mod ui;
 
 use std::{sync::Arc, time::Instant};
 
-use axum::{
-    extract::FromRef,
-    http::{header, HeaderMap},
-    middleware, Router,
-};
+use axum::{extract::FromRef, middleware, Router};
 use leptos::config::LeptosOptions;
 use streamgate_domain::service::Domain;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use url::Url;
 
-use client_address::TrustedProxies;
-pub use internal_api::API_KEY_HEADER;
-pub use login::LoginLimiter;
+use shared::{client_address, client_address::TrustedProxies, session::SessionSettings};
+pub use streamgate_api::PlaybackBase;
 
-/// What every handler can reach: the domain, the site options and the sign-in settings.
+/// What every handler can reach: the domain, the site options and the request settings.
 #[derive(Clone)]
 pub struct AppState {
     pub domain: Domain,
     pub leptos_options: LeptosOptions,
     pub started_at: Instant,
-    pub sessions: session::SessionSettings,
-    pub login_limiter: Arc<LoginLimiter>,
+    pub sessions: SessionSettings,
     /// `STREAMGATE_PUBLIC_URL`: the origin browsers use, when a proxy sits in front.
     pub public_origin: Option<Url>,
     pub playback_base: PlaybackBase,
@@ -50,60 +35,19 @@ pub struct AppState {
     pub internal_api_key: Option<Arc<str>>,
 }
 
-/// Where viewers reach the HLS listener (seed 002's `playbackBaseUrl`).
-#[derive(Clone, Debug)]
-pub struct PlaybackBase {
-    /// `STREAMGATE_PUBLIC_HLS_URL`, when set.
-    pub public_url: Option<Url>,
-    /// The HLS listener's port, for the URL derived from the request.
-    pub hls_port: u16,
-}
-
-impl PlaybackBase {
-    /// The configured URL, or the host the request was sent to with the HLS port: a request to
-    /// `192.168.0.11:3000` gets `http://192.168.0.11:4000`.
-    pub fn for_request(&self, headers: &HeaderMap) -> String {
-        if let Some(url) = &self.public_url {
-            return url.as_str().trim_end_matches('/').to_owned();
-        }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|host| Url::parse(&format!("http://{host}")).ok())
-            .and_then(|url| url.host_str().map(str::to_owned))
-            .unwrap_or_else(|| "localhost".to_owned());
-        format!("http://{host}:{}", self.hls_port)
-    }
-}
-
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
     }
 }
 
-/// The app listener: pages, server functions, static files and the REST APIs. Requests pass
-/// (outermost first) tracing, compression, the client address, the session layer, the CSRF
-/// check, caller resolution and the dashboard's page guard.
+/// The app listener: seed 002's door, `/api/v1`, and the pages. Every request passes tracing,
+/// compression and the client address; each door adds what it needs.
 pub fn app_router(state: AppState) -> Router {
     Router::new()
-        .nest("/api/v1", platform_api::router())
-        .nest("/api/admin", admin_api::router())
-        .merge(playback_api::router())
-        .merge(internal_api::router())
-        .merge(dashboard::router())
-        .merge(dashboard_files::router())
+        .nest("/api/v1", platform_api::router(&state))
+        .merge(streamgate_api::router(&state))
         .merge(ui::router(&state))
-        .layer(middleware::from_fn(dashboard::guard_pages))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            caller::resolve,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            csrf::refuse_cross_origin_writes,
-        ))
-        .layer(session::layer(state.domain.store().clone(), state.sessions))
         .layer(middleware::from_fn_with_state(
             state.trusted_proxies.clone(),
             client_address::resolve,

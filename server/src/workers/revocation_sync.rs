@@ -7,14 +7,12 @@ use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use streamgate_domain::{
-    access::RevocationCache,
-    model::{time, RevocationFeed},
-    service::{Domain, PlaybackService},
+    model::{time, RevocationFeed, INTERNAL_API_KEY_HEADER},
+    playback::{PlaybackService, RevocationCache},
+    service::Domain,
 };
 use tokio_util::sync::CancellationToken;
 use url::Url;
-
-use crate::http::API_KEY_HEADER;
 
 /// How often the app reads changes other instances wrote to the shared database.
 const DATABASE_POLL: Duration = Duration::from_secs(5);
@@ -78,7 +76,7 @@ impl PlatformFeed {
             .client
             .get(self.url.clone())
             .query(&[("since", time::format(&since))])
-            .header(API_KEY_HEADER, &self.api_key)
+            .header(INTERNAL_API_KEY_HEADER, &self.api_key)
             .send()
             .await
             .map_err(|err| err.to_string())?;

@@ -7,24 +7,18 @@ use std::time::Duration;
 use streamgate_domain::{model::time, service::Domain};
 use tokio_util::sync::CancellationToken;
 
-use crate::http::LoginLimiter;
-
 /// How often silent playback sessions are looked for: a small part of the session timeout.
 const SESSION_SWEEP: Duration = Duration::from_secs(5);
 /// How often the rest is tidied.
 const HOUSEKEEPING: Duration = Duration::from_secs(10 * 60);
 
-pub async fn run(
-    domain: Domain,
-    login_limiter: std::sync::Arc<LoginLimiter>,
-    stop: CancellationToken,
-) {
+pub async fn run(domain: Domain, stop: CancellationToken) {
     let mut sessions = tokio::time::interval(SESSION_SWEEP);
     let mut housekeeping = tokio::time::interval(HOUSEKEEPING);
     loop {
         tokio::select! {
             _ = sessions.tick() => end_silent_sessions(&domain).await,
-            _ = housekeeping.tick() => tidy(&domain, &login_limiter).await,
+            _ = housekeeping.tick() => tidy(&domain).await,
             () = stop.cancelled() => return,
         }
     }
@@ -38,10 +32,9 @@ async fn end_silent_sessions(domain: &Domain) {
     }
 }
 
-async fn tidy(domain: &Domain, login_limiter: &LoginLimiter) {
-    login_limiter.forget_idle_clients();
+async fn tidy(domain: &Domain) {
     let now = time::now().timestamp();
-    match domain.store().delete_expired_sessions(now).await {
+    match domain.sessions().delete_expired(now).await {
         Ok(0) => {}
         Ok(removed) => tracing::debug!(removed, "expired dashboard sessions removed"),
         Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),

@@ -20,7 +20,7 @@ use axum::{
 };
 use serde::Serialize;
 use serde_json::json;
-use streamgate_domain::access::{AccessGuard, Denied};
+use streamgate_domain::playback::{AccessGuard, Denied};
 use tower::ServiceExt;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
@@ -148,9 +148,11 @@ async fn health(State(state): State<HlsState>) -> Response {
 /// The token: `Authorization: Bearer …`, else `?token=` (or `?__token=`). The flag says
 /// whether it came in the query string (so playlists must pass it on).
 fn token(parts: &Parts) -> Option<(String, bool)> {
-    match super::caller::bearer(&parts.headers) {
+    match super::shared::caller::bearer(&parts.headers) {
         Some(token) => Some((token.to_owned(), false)),
-        None => super::caller::query_value(&parts.uri, &["token", "__token"]).map(|t| (t, true)),
+        None => {
+            super::shared::caller::query_value(&parts.uri, &["token", "__token"]).map(|t| (t, true))
+        }
     }
 }
 
@@ -289,7 +291,8 @@ async fn clear_cache(
     headers: HeaderMap,
     event_id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let with_key = super::internal_api::presents_key(state.internal_api_key.as_deref(), &headers);
+    let with_key =
+        super::shared::internal_key::presents_key(state.internal_api_key.as_deref(), &headers);
     if !client.ip().is_loopback() && !with_key {
         return refuse(StatusCode::UNAUTHORIZED, "Unauthorized");
     }

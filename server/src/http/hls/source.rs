@@ -37,21 +37,32 @@ impl SourceMode {
     }
 }
 
+/// The names encoders give an entry playlist, in the order the entry `stream.m3u8` is looked
+/// for: ours first, then ffmpeg's usual `master.m3u8` and the other common ones.
+pub const ENTRY_PLAYLIST_NAMES: [&str; 4] =
+    [ENTRY_PLAYLIST, "master.m3u8", "index.m3u8", "playlist.m3u8"];
+
 /// Where each event's stream lives upstream.
 #[async_trait]
 pub trait OriginDirectory: Send + Sync {
-    /// The URL of the event's entry playlist at its origin, if it has one.
-    async fn entry_playlist(&self, event_id: Uuid) -> Option<Url>;
+    /// Where the event's entry playlist may be at its origin, in the order to try (empty when
+    /// it has no origin). Every candidate lies in the same directory.
+    async fn entry_playlists(&self, event_id: Uuid) -> Vec<Url>;
 }
 
-/// `STREAMGATE_UPSTREAM_ORIGIN` + `/<eventId>/stream.m3u8`.
-pub fn configured_entry(origin: &Url, event_id: Uuid) -> Option<Url> {
-    let mut url = origin.clone();
-    url.path_segments_mut()
-        .ok()?
-        .pop_if_empty()
-        .extend([event_id.to_string().as_str(), ENTRY_PLAYLIST]);
-    Some(url)
+/// `STREAMGATE_UPSTREAM_ORIGIN` + `/<eventId>/` + each of [`ENTRY_PLAYLIST_NAMES`].
+pub fn configured_entries(origin: &Url, event_id: Uuid) -> Vec<Url> {
+    ENTRY_PLAYLIST_NAMES
+        .iter()
+        .filter_map(|name| {
+            let mut url = origin.clone();
+            url.path_segments_mut()
+                .ok()?
+                .pop_if_empty()
+                .extend([event_id.to_string().as_str(), name]);
+            Some(url)
+        })
+        .collect()
 }
 
 /// Every event at one configured origin (an edge, or an app without per-event URLs).
@@ -59,8 +70,10 @@ pub struct ConfiguredOrigin(pub Option<Url>);
 
 #[async_trait]
 impl OriginDirectory for ConfiguredOrigin {
-    async fn entry_playlist(&self, event_id: Uuid) -> Option<Url> {
-        configured_entry(self.0.as_ref()?, event_id)
+    async fn entry_playlists(&self, event_id: Uuid) -> Vec<Url> {
+        self.0
+            .as_ref()
+            .map_or_else(Vec::new, |origin| configured_entries(origin, event_id))
     }
 }
 
@@ -69,7 +82,7 @@ impl OriginDirectory for ConfiguredOrigin {
 pub struct EventOrigins {
     domain: streamgate_domain::service::Domain,
     fallback: Option<Url>,
-    known: moka::future::Cache<Uuid, Option<Url>>,
+    known: moka::future::Cache<Uuid, Vec<Url>>,
 }
 
 impl EventOrigins {
@@ -87,14 +100,19 @@ impl EventOrigins {
 
 #[async_trait]
 impl OriginDirectory for EventOrigins {
-    async fn entry_playlist(&self, event_id: Uuid) -> Option<Url> {
+    async fn entry_playlists(&self, event_id: Uuid) -> Vec<Url> {
         let lookup = async {
             match self.domain.playback().stream_url(event_id).await {
-                Ok(Some(own)) => Url::parse(&own).ok(),
-                Ok(None) => configured_entry(self.fallback.as_ref()?, event_id),
+                // An event's own URL names its playlist.
+                Ok(Some(own)) => Url::parse(&own).into_iter().collect(),
+                Ok(None) => {
+                    ConfiguredOrigin(self.fallback.clone())
+                        .entry_playlists(event_id)
+                        .await
+                }
                 Err(err) => {
                     tracing::warn!(%event_id, error = %err, "cannot look up the stream origin");
-                    None
+                    Vec::new()
                 }
             }
         };
@@ -140,23 +158,55 @@ impl StreamSource {
         self.upstream.as_ref().map(|(upstream, _)| upstream)
     }
 
+    /// The file from the local directory, else from upstream (as the mode allows). The entry
+    /// `stream.m3u8` is the first of [`ENTRY_PLAYLIST_NAMES`] that exists.
     pub async fn open(&self, file: &StreamFile, kind: FileKind) -> Result<Content, SourceError> {
+        let is_entry = file.segments == [ENTRY_PLAYLIST];
         if self.mode != SourceMode::Upstream {
-            match self.local.open(file, kind).await {
-                Some(LocalFile::Memory(bytes)) => return Ok(Content::Bytes(bytes)),
-                Some(LocalFile::Disk(path)) => return Ok(Content::File(path)),
-                None => {}
+            let candidates = if is_entry {
+                ENTRY_PLAYLIST_NAMES
+                    .map(|name| StreamFile {
+                        segments: vec![name.to_owned()],
+                        ..file.clone()
+                    })
+                    .to_vec()
+            } else {
+                vec![file.clone()]
+            };
+            for candidate in &candidates {
+                match self.local.open(candidate, kind).await {
+                    Some(LocalFile::Memory(bytes)) => return Ok(Content::Bytes(bytes)),
+                    Some(LocalFile::Disk(path)) => return Ok(Content::File(path)),
+                    None => {}
+                }
             }
         }
         if self.mode == SourceMode::Local {
             return Err(SourceError::NotFound);
         }
-        let (upstream, origins) = self.upstream.as_ref().ok_or(SourceError::NotFound)?;
-        let entry = origins
-            .entry_playlist(file.event_id)
-            .await
-            .ok_or(SourceError::NotFound)?;
-        let url = upstream_url(&entry, file).ok_or(SourceError::NotFound)?;
+        let (_, origins) = self.upstream.as_ref().ok_or(SourceError::NotFound)?;
+        let mut entries = origins.entry_playlists(file.event_id).await;
+        if !is_entry {
+            // Every candidate lies in the same directory: any one locates the other files.
+            entries.truncate(1);
+        }
+        for entry in entries {
+            let url = upstream_url(&entry, file).ok_or(SourceError::NotFound)?;
+            match self.fetch(file, kind, url).await {
+                Err(SourceError::NotFound) => continue,
+                found => return found,
+            }
+        }
+        Err(SourceError::NotFound)
+    }
+
+    async fn fetch(
+        &self,
+        file: &StreamFile,
+        kind: FileKind,
+        url: Url,
+    ) -> Result<Content, SourceError> {
+        let (upstream, _) = self.upstream.as_ref().ok_or(SourceError::NotFound)?;
         let fetched = match kind {
             FileKind::Playlist => upstream.playlist(url).await.map(Content::Bytes),
             FileKind::Media(_) => upstream
@@ -221,11 +271,14 @@ mod tests {
             "https://origin.example.com/hls",
             "https://origin.example.com/hls/",
         ] {
+            let entries: Vec<String> = configured_entries(&Url::parse(origin).unwrap(), event)
+                .iter()
+                .map(Url::to_string)
+                .collect();
             assert_eq!(
-                configured_entry(&Url::parse(origin).unwrap(), event)
-                    .unwrap()
-                    .as_str(),
-                format!("https://origin.example.com/hls/{event}/stream.m3u8")
+                entries,
+                ENTRY_PLAYLIST_NAMES
+                    .map(|name| format!("https://origin.example.com/hls/{event}/{name}"))
             );
         }
     }

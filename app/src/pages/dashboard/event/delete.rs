@@ -15,16 +15,9 @@ use crate::{
 #[server(prefix = "/_rpc", endpoint = "events/delete")]
 pub async fn delete_event(id: Uuid, confirm: String) -> Result<(), AppError> {
     let (domain, principal) = server::caller()?;
-    let event = domain.events().get(&principal, id).await?;
-    if confirm != event.title {
-        return Err(server::invalid(
-            "confirm",
-            "type the event's title exactly to delete it",
-        ));
-    }
     Ok(domain
         .events()
-        .delete(&principal, id, server::client_ip())
+        .delete(&principal, id, Some(&confirm), server::client_ip())
         .await?)
 }
 

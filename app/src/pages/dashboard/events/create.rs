@@ -42,7 +42,7 @@ pub async fn create_event(
                 .map_err(|_| server::invalid("accountId", "choose an account"))?,
         ),
     };
-    let account_id = domain.accounts().acting_account(&principal, asked)?;
+    let account_id = domain.accounts().acting_account(&principal, asked).await?;
     let input = streamgate_domain::model::NewEvent {
         title,
         description,

@@ -4,21 +4,23 @@
 //! extractors below, the page guard and the server functions find it.
 
 use axum::{
-    extract::{FromRequestParts, Request, State},
-    http::{header, request::Parts, StatusCode},
+    extract::{Request, State},
+    http::{header, request::Parts},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use streamgate_domain::{model::CredentialKind, model::Principal, DomainError};
 use tower_sessions::Session;
 
-use super::{error::ApiError, session, AppState};
+use super::{error::Refusal, session};
+use crate::http::AppState;
 
 /// Why a presented bearer credential was refused (kept so `/api/v1` can say so).
 #[derive(Clone, Copy, Debug)]
-pub struct CredentialRefused(pub &'static str);
+struct CredentialRefused(&'static str);
 
-pub async fn resolve(
+/// Middleware for the doors that know callers; `E` words a failure to look the caller up.
+pub async fn resolve<E: Refusal>(
     State(state): State<AppState>,
     session: Session,
     mut request: Request,
@@ -49,7 +51,7 @@ pub async fn resolve(
         Err(DomainError::Unauthenticated { reason }) => {
             request.extensions_mut().insert(CredentialRefused(reason));
         }
-        Err(other) => return ApiError::from(other).into_response(),
+        Err(other) => return E::from(other).into_response(),
     }
     next.run(request).await
 }
@@ -101,22 +103,12 @@ pub fn principal(parts: &Parts) -> Option<Principal> {
     parts.extensions.get::<Principal>().cloned()
 }
 
-/// An authenticated `/api/v1` caller; otherwise seed 001's 401.
-pub struct Caller(pub Principal);
-
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        if let Some(principal) = principal(parts) {
-            return Ok(Caller(principal));
-        }
-        let reason = parts
-            .extensions
-            .get::<CredentialRefused>()
-            .map_or("Authentication required", |refused| refused.0);
-        Err(ApiError::new(StatusCode::UNAUTHORIZED, reason))
-    }
+/// Why the credential presented with a request was refused, if it was.
+pub fn refused(parts: &Parts) -> Option<&'static str> {
+    parts
+        .extensions
+        .get::<CredentialRefused>()
+        .map(|refused| refused.0)
 }
 
 /// The first non-empty value of one of the query parameters `names` (tokens in the query

@@ -1,11 +1,12 @@
 //! Dashboard sessions: tower-sessions with its records in our database (table `sessions`, both
 //! backends), an HttpOnly SameSite=Strict cookie, and idle expiry.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use streamgate_domain::{
     model::{time, Subject},
-    store::{SessionRow, Store},
+    service::Domain,
+    store::SessionRow,
 };
 use tower_sessions::{
     cookie::{time::Duration as CookieDuration, SameSite},
@@ -13,6 +14,8 @@ use tower_sessions::{
     session_store::{self, SessionStore},
     Expiry, Session, SessionManagerLayer,
 };
+
+use crate::http::AppState;
 
 pub const COOKIE_NAME: &str = "streamgate_session";
 /// Session key holding who signed in and when.
@@ -38,12 +41,14 @@ pub struct SessionSettings {
     pub secure: bool,
 }
 
-pub fn layer(
-    store: Arc<dyn Store>,
-    settings: SessionSettings,
-) -> SessionManagerLayer<SqlSessionStore> {
+/// The session layer for a door that takes the cookie.
+pub fn layer(state: &AppState) -> SessionManagerLayer<SqlSessionStore> {
+    let settings = state.sessions;
     let idle = CookieDuration::seconds(settings.idle_timeout.as_secs() as i64);
-    SessionManagerLayer::new(SqlSessionStore { store })
+    let store = SqlSessionStore {
+        domain: state.domain.clone(),
+    };
+    SessionManagerLayer::new(store)
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
@@ -85,10 +90,10 @@ pub async fn signed_in(
     Ok(Some(signed_in))
 }
 
-/// tower-sessions' store over the domain's [`Store`]: one row per session, data as JSON.
+/// tower-sessions' store over the domain's session records: one row per session, data as JSON.
 #[derive(Clone)]
 pub struct SqlSessionStore {
-    store: Arc<dyn Store>,
+    domain: Domain,
 }
 
 impl std::fmt::Debug for SqlSessionStore {
@@ -115,8 +120,9 @@ impl SessionStore for SqlSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // Ids are 128 random bits; a clash is all but impossible, but never overwrite one.
         while !self
-            .store
-            .insert_session(&row(record)?)
+            .domain
+            .sessions()
+            .insert(&row(record)?)
             .await
             .map_err(backend)?
         {
@@ -126,8 +132,9 @@ impl SessionStore for SqlSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.store
-            .save_session(&row(record)?)
+        self.domain
+            .sessions()
+            .save(&row(record)?)
             .await
             .map_err(backend)
     }
@@ -135,8 +142,9 @@ impl SessionStore for SqlSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = time::now().timestamp();
         let Some(data) = self
-            .store
-            .load_session(&id.to_string(), now)
+            .domain
+            .sessions()
+            .load(&id.to_string(), now)
             .await
             .map_err(backend)?
         else {
@@ -148,8 +156,9 @@ impl SessionStore for SqlSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.store
-            .delete_session(&id.to_string())
+        self.domain
+            .sessions()
+            .delete(&id.to_string())
             .await
             .map_err(backend)
     }

@@ -9,20 +9,9 @@ use axum::{
 };
 use serde::Deserialize;
 use streamgate_domain::model::{time, RevocationFeed};
-use subtle::ConstantTimeEq;
 
-use super::{error::AdminError, AppState};
-
-pub const API_KEY_HEADER: &str = "x-internal-api-key";
-
-/// Whether the request carries the configured internal API key (compared in constant time);
-/// never when none is configured.
-pub fn presents_key(expected: Option<&str>, headers: &HeaderMap) -> bool {
-    match (expected, headers.get(API_KEY_HEADER)) {
-        (Some(expected), Some(given)) => bool::from(expected.as_bytes().ct_eq(given.as_bytes())),
-        _ => false,
-    }
-}
+use super::error::AdminError;
+use crate::http::{shared::internal_key::presents_key, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/revocations", get(revocations))

@@ -4,24 +4,26 @@
 //! with neither header come from non-browser clients (curl, scripts), which CSRF cannot abuse.
 
 use axum::{
-    extract::{Request, State},
+    extract::{OriginalUri, Request, State},
     http::{header, HeaderMap, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use url::Url;
 
 use super::{
-    error::{AdminError, ApiError},
+    error::Refusal,
+    origin::{origin_of, RequestOrigin},
     session::COOKIE_NAME,
-    AppState,
 };
+use crate::http::AppState;
 
 /// Sign-in endpoints are checked even without a cookie (login CSRF).
 const SIGN_IN_PATHS: [&str; 3] = ["/api/admin/login", "/api/v1/auth/login", "/admin/login"];
 const REFUSED: &str = "Cross-origin request refused";
 
-pub async fn refuse_cross_origin_writes(
+/// Middleware for the doors that take the session cookie; `E` words the refusal.
+pub async fn refuse_cross_origin_writes<E: Refusal>(
     State(state): State<AppState>,
     request: Request,
     next: Next,
@@ -30,16 +32,16 @@ pub async fn refuse_cross_origin_writes(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    let path = request.uri().path();
-    let guarded =
-        !safe && (carries_session_cookie(request.headers()) || SIGN_IN_PATHS.contains(&path));
+    // Doors are nested: the path as sent is the original one.
+    let path = request.extensions().get::<OriginalUri>().map_or_else(
+        || request.uri().path().to_owned(),
+        |uri| uri.path().to_owned(),
+    );
+    let guarded = !safe
+        && (carries_session_cookie(request.headers()) || SIGN_IN_PATHS.contains(&path.as_str()));
     if guarded && !same_origin(request.headers(), state.public_origin.as_ref()) {
         tracing::warn!(%path, "refused a cross-origin write");
-        return if path.starts_with("/api/v1") {
-            ApiError::new(StatusCode::FORBIDDEN, REFUSED).into_response()
-        } else {
-            AdminError::new(StatusCode::FORBIDDEN, REFUSED).into_response()
-        };
+        return E::respond(StatusCode::FORBIDDEN, REFUSED);
     }
     next.run(request).await
 }
@@ -54,7 +56,8 @@ fn carries_session_cookie(headers: &HeaderMap) -> bool {
 }
 
 /// Whether the request's Origin (else Referer) is this site: the configured public URL's
-/// origin, or without one, the `Host` the request was sent to. No header at all passes.
+/// origin, or without one, the `Host` the request was sent to (whatever the scheme: a TLS
+/// proxy may sit in front). No header at all passes.
 fn same_origin(headers: &HeaderMap, public_origin: Option<&Url>) -> bool {
     let text = |name| headers.get(name).and_then(|value| value.to_str().ok());
     let Some(source) = text(header::ORIGIN).or_else(|| text(header::REFERER)) else {
@@ -64,18 +67,16 @@ fn same_origin(headers: &HeaderMap, public_origin: Option<&Url>) -> bool {
     let Ok(source) = Url::parse(source) else {
         return false;
     };
+    if source.host_str().is_none()
+        || (public_origin.is_none() && headers.get(header::HOST).is_none())
+    {
+        return false;
+    }
+    let ours = origin_of(public_origin, headers, false);
+    let theirs = RequestOrigin::from(source);
     match public_origin {
-        Some(public) => source.origin() == public.origin(),
-        None => match (text(header::HOST), source.host_str()) {
-            (Some(host), Some(source_host)) => {
-                let source_authority = match source.port() {
-                    Some(port) => format!("{source_host}:{port}"),
-                    None => source_host.to_owned(),
-                };
-                host.eq_ignore_ascii_case(&source_authority)
-            }
-            _ => false,
-        },
+        Some(_) => theirs.serialize() == ours.serialize(),
+        None => theirs.authority() == ours.authority(),
     }
 }
 

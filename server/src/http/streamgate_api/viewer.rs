@@ -16,11 +16,39 @@ use streamgate_domain::{
     model::{EventStatusReport, PlaybackGrant, RefreshedToken},
     DomainError, PlaybackRefusal,
 };
+use url::Url;
 use uuid::Uuid;
 
-use super::{caller, error::ViewerError, AppState};
+use super::error::ViewerError;
+use crate::http::{
+    shared::{caller, origin::origin_of},
+    AppState,
+};
 
 type ViewerResult<T> = Result<Json<T>, ViewerError>;
+
+/// Where viewers reach the HLS listener (seed 002's `playbackBaseUrl`).
+#[derive(Clone, Debug)]
+pub struct PlaybackBase {
+    /// `STREAMGATE_PUBLIC_HLS_URL`, when set.
+    pub public_url: Option<Url>,
+    /// The HLS listener's port, for the URL derived from the request.
+    pub hls_port: u16,
+}
+
+impl PlaybackBase {
+    /// The configured URL, or the host the request was sent to with the HLS port: a request to
+    /// `192.168.0.11:3000` gets `http://192.168.0.11:4000`.
+    pub fn for_request(&self, headers: &HeaderMap) -> String {
+        match &self.public_url {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+            None => {
+                let host = origin_of(None, headers, false);
+                format!("http://{}:{}", host.host(), self.hls_port)
+            }
+        }
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,4 +1,4 @@
-//! The dashboard's plain-HTML doors: the sign-in and sign-out forms (they work before, and
+//! The dashboard's plain-HTML forms: the sign-in and sign-out forms (they work before, and
 //! without, the page's WebAssembly) and the guard that sends signed-out visitors of `/admin/*`
 //! to the sign-in page.
 
@@ -16,9 +16,12 @@ use serde::Deserialize;
 use streamgate_domain::model::Principal;
 use tower_sessions::Session;
 
-use super::{
-    login::{self, LoginRefused},
-    session, AppState,
+use crate::http::{
+    shared::{
+        session,
+        sign_in::{self, SignInRefused},
+    },
+    AppState,
 };
 
 pub const LOGIN_PATH: &str = "/admin/login";
@@ -47,7 +50,7 @@ async fn sign_in(
 ) -> Response {
     let email = Some(form.email.trim()).filter(|email| !email.is_empty());
     let next = safe_next(&form.next);
-    let error = match login::attempt(&state, peer.ip(), email, &form.password).await {
+    let error = match sign_in::attempt(&state, peer.ip(), email, &form.password).await {
         Ok(subject) => match session::sign_in(&session, subject).await {
             Ok(()) => return Redirect::to(next).into_response(),
             Err(err) => {
@@ -55,9 +58,9 @@ async fn sign_in(
                 "unavailable"
             }
         },
-        Err(LoginRefused::TooManyAttempts) => "rate_limited",
-        Err(LoginRefused::InvalidCredentials) => "invalid",
-        Err(LoginRefused::Failed(err)) => {
+        Err(SignInRefused::TooManyAttempts) => "rate_limited",
+        Err(SignInRefused::InvalidCredentials) => "invalid",
+        Err(SignInRefused::Failed(err)) => {
             tracing::error!(error = %err, "sign-in failed");
             "unavailable"
         }

@@ -64,7 +64,9 @@ pub fn parse_network(text: &str) -> Result<IpNet, String> {
 }
 
 /// Middleware: replaces the connection's peer address (`ConnectInfo`) with the client's, so
-/// every handler and server function that asks for it gets the client.
+/// every handler and server function that asks for it gets the client; and when a trusted
+/// proxy says the client used https (`X-Forwarded-Proto`), records that for
+/// [`super::origin::request_origin`].
 pub async fn resolve(
     State(proxies): State<TrustedProxies>,
     mut request: Request,
@@ -75,6 +77,9 @@ pub async fn resolve(
         .get::<ConnectInfo<SocketAddr>>()
         .copied()
     {
+        if proxies.trusts(peer.ip()) && forwarded_https(request.headers()) {
+            request.extensions_mut().insert(ForwardedHttps);
+        }
         let client = proxies.client(peer.ip(), request.headers());
         if client != peer.ip() {
             request
@@ -83,6 +88,17 @@ pub async fn resolve(
         }
     }
     next.run(request).await
+}
+
+/// A trusted proxy received the request over https.
+#[derive(Clone, Copy, Debug)]
+pub struct ForwardedHttps;
+
+fn forwarded_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]

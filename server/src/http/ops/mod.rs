@@ -1,0 +1,28 @@
+//! What operators and their monitoring read: seed 001's liveness body (`/api/v1/health`).
+
+use axum::{extract::State, Json};
+use serde::Serialize;
+use streamgate_domain::model::time;
+
+use super::AppState;
+
+/// Seed 001's liveness body; returned bare, without the `{data, error}` envelope.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Liveness {
+    status: &'static str,
+    up: bool,
+    version: &'static str,
+    ts: String,
+    uptime_seconds: u64,
+}
+
+pub async fn liveness(State(state): State<AppState>) -> Json<Liveness> {
+    Json(Liveness {
+        status: "ok",
+        up: true,
+        version: env!("CARGO_PKG_VERSION"),
+        ts: time::format(&time::now()),
+        uptime_seconds: state.started_at.elapsed().as_secs(),
+    })
+}

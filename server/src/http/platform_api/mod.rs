@@ -1,0 +1,97 @@
+//! `/api/v1`: the platform API for integrators, in seed 001's conventions: `{data, error}`
+//! envelopes, `{statusCode, message, error}` errors, credentials resolved by the shared caller
+//! middleware (API token, then dashboard JWT, then the session cookie).
+
+mod auth;
+pub mod error;
+mod events;
+mod users;
+
+use axum::{
+    extract::{rejection::JsonRejection, rejection::QueryRejection, Query},
+    http::{request::Parts, StatusCode},
+    routing::get,
+    Json, Router,
+};
+use serde_json::Value;
+use streamgate_domain::{
+    model::{AccessCode, Page, Principal},
+    service::Domain,
+    DomainError,
+};
+use uuid::Uuid;
+
+use error::{envelope, ApiError};
+
+use super::{
+    ops,
+    shared::{
+        caller,
+        event_routes::{EventDoor, IdKind},
+        with_callers,
+    },
+    AppState,
+};
+
+/// The platform door.
+pub struct PlatformApi;
+
+impl EventDoor for PlatformApi {
+    const CODES: &'static str = "codes";
+    type Error = ApiError;
+
+    /// Any credential; otherwise seed 001's 401, saying why a presented one was refused.
+    fn authenticate(parts: &Parts) -> Result<Principal, ApiError> {
+        caller::principal(parts).ok_or_else(|| {
+            let reason = caller::refused(parts).unwrap_or("Authentication required");
+            ApiError::new(StatusCode::UNAUTHORIZED, reason)
+        })
+    }
+
+    fn render<T: serde::Serialize>(value: T) -> Json<Value> {
+        envelope(value)
+    }
+
+    fn code_page(page: Page<AccessCode>) -> Json<Value> {
+        envelope(page)
+    }
+
+    fn bad_id(_: IdKind) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "The id in the path must be a UUID")
+    }
+
+    fn no_route() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "Cannot find this route")
+    }
+
+    /// The account named, else the member's own; the superadmin must name one.
+    async fn event_account(
+        domain: &Domain,
+        principal: &Principal,
+        asked: Option<Uuid>,
+    ) -> Result<Uuid, DomainError> {
+        domain.accounts().acting_account(principal, asked).await
+    }
+}
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let routes = Router::new()
+        .route("/health", get(ops::liveness))
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(events::router())
+        .fallback(|| async { PlatformApi::no_route() });
+    with_callers::<ApiError>(routes, state)
+}
+
+/// A JSON body, or seed 001's 400 saying what is wrong with it.
+fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(value)| value)
+        .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))
+}
+
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(value)| value)
+        .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))
+}
