@@ -12,9 +12,10 @@ use std::{
 };
 
 use common::{
-    create_user, on_both_databases, post_json, run_json, send, streamgate,
+    admin::admin_cookie,
+    assert_access_code, create_user, jwt, on_both_databases, post_json, run_json, send, streamgate,
     viewing::{fixture_bytes, OWNER_EMAIL, OWNER_PASSWORD},
-    Server, ADMIN_PASS, ADMIN_USER,
+    Server, BREAK_GLASS,
 };
 use serde_json::{json, Value};
 
@@ -35,10 +36,7 @@ fn logged_code(server: &Server) -> String {
     let code = url
         .strip_prefix(&format!("http://{}/?code=", server.app))
         .unwrap_or_else(|| panic!("not this server's viewer URL: {line}"));
-    assert!(
-        code.len() == 12 && code.chars().all(|c| c.is_ascii_alphanumeric()),
-        "{line}"
-    );
+    assert_access_code(code);
     assert!(
         line.contains(&format!("http://{}/admin/login", server.app)),
         "the sign-in hint: {line}"
@@ -46,7 +44,7 @@ fn logged_code(server: &Server) -> String {
     code.to_owned()
 }
 
-/// Seed 002's grant for `code`, which must validate.
+/// Seed 002's grant for `code`, which must validate; its playback token is for that code.
 fn validate(server: &Server, code: &str) -> Value {
     let reply = post_json(
         &server.app_url("/api/tokens/validate"),
@@ -54,7 +52,13 @@ fn validate(server: &Server, code: &str) -> Value {
         json!({ "code": code }),
     );
     assert_eq!(reply.status, 200, "{}", reply.body);
-    reply.json()
+    let grant = reply.json();
+    jwt::playback_claims(
+        grant["playbackToken"].as_str().unwrap(),
+        code,
+        grant["eventId"].as_str().unwrap(),
+    );
+    grant
 }
 
 fn status(server: &Server, event_id: &str) -> String {
@@ -248,98 +252,92 @@ fn a_fresh_start_with_demo_plays_a_looping_live_stream() {
     }
 }
 
-fn restarts_reuse_the_demo_event_and_print_a_code_nobody_uses(database_url: Option<&str>) {
-    let dir = tempfile::tempdir().unwrap();
-    // The only account may come from `admin create` as well.
-    create_user(
-        dir.path(),
-        database_url,
-        OWNER_EMAIL,
-        OWNER_PASSWORD,
-        "owner",
-    );
-    let server = start_demo(dir.path(), database_url, &["--demo"]);
-    let first_code = logged_code(&server);
-    let event_id = validate(&server, &first_code)["eventId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    // The organizer lets it end.
-    let cookie = common::admin_cookie(&server, Some(OWNER_EMAIL), OWNER_PASSWORD);
-    let past = chrono::Utc::now() - chrono::Duration::days(3);
-    let ended = send(
-        "PUT",
-        &server.app_url(&format!("/api/admin/events/{event_id}")),
-        &[("cookie", &cookie)],
-        Some(json!({
-            "startsAt": past.to_rfc3339(),
-            "endsAt": (past + chrono::Duration::hours(1)).to_rfc3339(),
-        })),
-    );
-    assert_eq!(ended.status, 200, "{}", ended.body);
-    assert_ne!(status(&server, &event_id), "live");
-    assert!(server.terminate().success());
-
-    // A restart (the flag from the environment this time) makes the same event live again
-    // and prints another code, since the first one is in use.
-    let server = Server::start_serving(
-        dir.path(),
-        database_url,
-        &[],
-        &[("RUST_LOG", "info"), ("STREAMGATE_DEMO", "true")],
-    );
-    server.wait_for_log("demo: event made live again");
-    let second_code = logged_code(&server);
-    assert_ne!(second_code, first_code);
-    assert_eq!(
-        validate(&server, &second_code)["eventId"],
-        event_id.as_str()
-    );
-    assert_eq!(status(&server, &event_id), "live");
-    assert!(server.terminate().success());
-    let demos = demo_events(dir.path(), database_url);
-    assert_eq!(demos.len(), 1, "{demos:?}");
-    assert_eq!(demos[0]["id"], event_id.as_str());
-
-    // Deleted in the dashboard, it is replaced by one new demo event at the next start.
-    let server = start_demo(dir.path(), database_url, &["--demo"]);
-    logged_code(&server);
-    let deleted = send(
-        "DELETE",
-        &server.app_url(&format!("/api/admin/events/{event_id}")),
-        &[("cookie", &cookie)],
-        None,
-    );
-    assert!(deleted.status < 300, "{}", deleted.body);
-    assert!(server.terminate().success());
-    let server = start_demo(dir.path(), database_url, &["--demo"]);
-    let replacement = validate(&server, &logged_code(&server))["eventId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_ne!(replacement, event_id);
-    assert_eq!(status(&server, &replacement), "live");
-    assert!(server.terminate().success());
-    let demos = demo_events(dir.path(), database_url);
-    assert_eq!(demos.len(), 1, "{demos:?}");
-    assert_eq!(demos[0]["id"], replacement.as_str());
-}
-
 #[test]
-fn restarts_reuse_the_demo_event_on_both_databases() {
-    on_both_databases(restarts_reuse_the_demo_event_and_print_a_code_nobody_uses);
+fn restarts_reuse_the_demo_event_and_print_a_code_nobody_uses() {
+    on_both_databases(|database_url| {
+        let dir = tempfile::tempdir().unwrap();
+        // The only account may come from `admin create` as well.
+        create_user(
+            dir.path(),
+            database_url,
+            OWNER_EMAIL,
+            OWNER_PASSWORD,
+            "owner",
+        );
+        let server = start_demo(dir.path(), database_url, &["--demo"]);
+        let first_code = logged_code(&server);
+        let event_id = validate(&server, &first_code)["eventId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // The organizer lets it end.
+        let cookie = admin_cookie(&server, Some(OWNER_EMAIL), OWNER_PASSWORD);
+        let past = chrono::Utc::now() - chrono::Duration::days(3);
+        let ended = send(
+            "PUT",
+            &server.app_url(&format!("/api/admin/events/{event_id}")),
+            &[("cookie", &cookie)],
+            Some(json!({
+                "startsAt": past.to_rfc3339(),
+                "endsAt": (past + chrono::Duration::hours(1)).to_rfc3339(),
+            })),
+        );
+        assert_eq!(ended.status, 200, "{}", ended.body);
+        // Over two days ago, beyond the demo's 48-hour window.
+        assert_eq!(status(&server, &event_id), "ended");
+        assert!(server.terminate().success());
+
+        // A restart (the flag from the environment this time) makes the same event live again
+        // and prints another code, since the first one is in use.
+        let server = Server::start_serving(
+            dir.path(),
+            database_url,
+            &[],
+            &[("RUST_LOG", "info"), ("STREAMGATE_DEMO", "true")],
+        );
+        server.wait_for_log("demo: event made live again");
+        let second_code = logged_code(&server);
+        assert_ne!(second_code, first_code);
+        assert_eq!(
+            validate(&server, &second_code)["eventId"],
+            event_id.as_str()
+        );
+        assert_eq!(status(&server, &event_id), "live");
+        assert!(server.terminate().success());
+        let demos = demo_events(dir.path(), database_url);
+        assert_eq!(demos.len(), 1, "{demos:?}");
+        assert_eq!(demos[0]["id"], event_id.as_str());
+
+        // Deleted in the dashboard, it is replaced by one new demo event at the next start.
+        let server = start_demo(dir.path(), database_url, &["--demo"]);
+        logged_code(&server);
+        let deleted = send(
+            "DELETE",
+            &server.app_url(&format!("/api/admin/events/{event_id}")),
+            &[("cookie", &cookie)],
+            None,
+        );
+        assert_eq!(deleted.answer(), (200, json!({ "deleted": true })));
+        assert!(server.terminate().success());
+        let server = start_demo(dir.path(), database_url, &["--demo"]);
+        let replacement = validate(&server, &logged_code(&server))["eventId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_ne!(replacement, event_id);
+        assert_eq!(status(&server, &replacement), "live");
+        assert!(server.terminate().success());
+        let demos = demo_events(dir.path(), database_url);
+        assert_eq!(demos.len(), 1, "{demos:?}");
+        assert_eq!(demos[0]["id"], replacement.as_str());
+    });
 }
 
 #[test]
 fn without_an_account_the_demo_is_skipped_and_the_server_serves() {
     let dir = tempfile::tempdir().unwrap();
     // The break-glass admin can sign in, so no account is made on the first start.
-    let server = Server::start_serving(
-        dir.path(),
-        None,
-        &["--demo"],
-        &[("ADMIN_USER", ADMIN_USER), ("ADMIN_PASS", ADMIN_PASS)],
-    );
+    let server = Server::start_serving(dir.path(), None, &["--demo"], &BREAK_GLASS);
     let line = server.wait_for_log("demo: not started");
     assert!(line.contains("no account"), "{line}");
     let health = common::get(&server.app_url("/api/v1/health"), &[]);

@@ -8,41 +8,25 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    get, post_json, request, run_json, streamgate, Body, Reply, Server, ADMIN_PASS, ADMIN_USER,
+    admin::{v1_error, v1_token, OWNER_EMAIL, OWNER_PASSWORD},
+    admin_create, fails_saying, get, jwt, on_both_databases, post_json, request, run_json, Body,
+    Reply, Server, ADMIN_PASS, ADMIN_USER,
 };
 use serde_json::{json, Value};
 
-const OWNER_EMAIL: &str = "owner@acme.test";
-const OWNER_PASSWORD: &str = "owner password 1";
-
-/// `streamgate admin create` for the account's first owner.
+/// `streamgate admin create` for the account's first owner, without naming the role.
 fn create_owner(data_dir: &std::path::Path, database_url: Option<&str>) -> Value {
-    let mut command = streamgate(data_dir, database_url);
-    command.args([
-        "admin",
-        "create",
-        "--email",
+    run_json(admin_create(
+        data_dir,
+        database_url,
         OWNER_EMAIL,
-        "--password",
         OWNER_PASSWORD,
-    ]);
-    run_json(command)
+        None,
+    ))
 }
 
 fn cookie_header(reply: &Reply) -> String {
     reply.session_cookie().expect("a session cookie").0
-}
-
-fn v1_token(server: &Server, email: &str, password: &str) -> String {
-    let reply = post_json(
-        &server.app_url("/api/v1/auth/login"),
-        &[],
-        json!({ "email": email, "password": password }),
-    );
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let body = reply.json();
-    assert_eq!(body["error"], Value::Null);
-    body["data"]["token"].as_str().unwrap().to_owned()
 }
 
 /// `GET /api/v1/auth/me` with a dashboard JWT.
@@ -55,6 +39,20 @@ fn me_with_token(server: &Server, token: &str) -> Value {
     .json()
 }
 
+/// The dashboard's sign-in form posted as the owner, with `next` where to go after.
+fn form_login(server: &Server, password: &str, next: &str) -> Reply {
+    request(
+        "POST",
+        &server.app_url("/admin/login"),
+        &[],
+        Body::Form(&[
+            ("email", OWNER_EMAIL),
+            ("password", password),
+            ("next", next),
+        ]),
+    )
+}
+
 /// Whether the server logged creating a first owner.
 fn logged_first_start(server: &Server) -> bool {
     server
@@ -63,203 +61,188 @@ fn logged_first_start(server: &Server) -> bool {
         .any(|line| line.contains("first start"))
 }
 
+/// A seed 001 error: exactly this status and message.
 fn seed_001_error(reply: &Reply, status: u16, message: &str) {
-    assert_eq!(reply.status, status, "{}", reply.body);
-    let reason = match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        _ => unreachable!(),
-    };
-    assert_eq!(
-        reply.json(),
-        json!({ "statusCode": status, "message": message, "error": reason })
-    );
+    assert_eq!(reply.answer(), (status, v1_error(status, message)));
 }
 
-fn admin_session_flow(database_url: Option<&str>) {
-    let data_dir = tempfile::tempdir().unwrap();
-    let owner = create_owner(data_dir.path(), database_url);
-    assert_eq!(
-        (owner["email"].as_str(), owner["role"].as_str()),
-        (Some(OWNER_EMAIL), Some("owner"))
-    );
-    let server = Server::start(data_dir.path(), database_url);
-    let session_url = server.app_url("/api/admin/session");
-    assert_eq!(
-        get(&session_url, &[]).json(),
-        json!({ "authenticated": false })
-    );
+/// The subject of a dashboard JWT for `member` (as `admin create` printed them).
+fn subject_of(member: &Value) -> String {
+    format!("user:{}", member["userId"].as_str().unwrap())
+}
 
-    let login = post_json(
-        &server.app_url("/api/admin/login"),
-        &[],
-        json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
-    );
-    assert_eq!(
-        (login.status, login.json()),
-        (200, json!({ "success": true }))
-    );
-    let (cookie, attributes) = login.session_cookie().unwrap();
-    let attributes = attributes.to_ascii_lowercase();
-    assert!(attributes.contains("httponly"), "{attributes}");
-    assert!(attributes.contains("samesite=strict"), "{attributes}");
-    assert!(
-        !attributes.contains("secure"),
-        "plain http is not Secure: {attributes}"
-    );
-    assert!(
-        attributes.contains(&format!("max-age={}", 8 * 3600)),
-        "{attributes}"
-    );
-    let with_cookie = [("cookie", cookie.as_str())];
-
-    assert_eq!(
-        get(&session_url, &with_cookie).json(),
-        json!({ "authenticated": true })
-    );
-    let me = get(&server.app_url("/api/v1/auth/me"), &with_cookie).json();
-    assert_eq!(me["data"]["userId"], owner["userId"]);
-    assert_eq!(me["data"]["accountId"], owner["accountId"]);
-    assert_eq!(me["data"]["role"], "owner");
-    assert_eq!(me["data"]["isSuperadmin"], false);
-    assert_eq!(me["data"]["via"], "session");
-
-    // The dashboard pages render for the session, and the sign-in page sends it onwards.
-    let users = get(&server.app_url("/admin/users"), &with_cookie);
-    assert_eq!(users.status, 200);
-    assert!(users.body.contains(OWNER_EMAIL), "{}", users.body);
-    let login_page = get(&server.app_url("/admin/login"), &with_cookie);
-    assert_eq!(
-        (login_page.status, login_page.header("location")),
-        (303, Some("/admin"))
-    );
-
-    let logout = request(
-        "POST",
-        &server.app_url("/api/admin/logout"),
-        &with_cookie,
-        Body::Empty,
-    );
-    assert_eq!(
-        (logout.status, logout.json()),
-        (200, json!({ "success": true }))
-    );
-    // The row is gone: replaying the old cookie does not bring the session back.
-    assert_eq!(
-        get(&session_url, &with_cookie).json(),
-        json!({ "authenticated": false })
-    );
-    seed_001_error(
-        &get(&server.app_url("/api/v1/auth/me"), &with_cookie),
-        401,
-        "Authentication required",
-    );
-    assert!(server.terminate().success());
+/// What a session cookie says besides its value on plain http, for `max_age` seconds.
+fn cookie_attributes(max_age: u64) -> String {
+    format!(" HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}")
 }
 
 #[test]
-fn admin_sessions_on_both_databases() {
-    common::on_both_databases(admin_session_flow);
+fn an_admin_session_is_a_strict_http_only_cookie_that_logout_ends_on_the_server() {
+    on_both_databases(|database_url| {
+        let data_dir = tempfile::tempdir().unwrap();
+        let owner = create_owner(data_dir.path(), database_url);
+        assert_eq!(
+            (owner["email"].as_str(), owner["role"].as_str()),
+            (Some(OWNER_EMAIL), Some("owner"))
+        );
+        let server = Server::start(data_dir.path(), database_url);
+        let session_url = server.app_url("/api/admin/session");
+        assert_eq!(
+            get(&session_url, &[]).json(),
+            json!({ "authenticated": false })
+        );
+
+        let login = post_json(
+            &server.app_url("/api/admin/login"),
+            &[],
+            json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+        );
+        assert_eq!(
+            (login.status, login.json()),
+            (200, json!({ "success": true }))
+        );
+        // Plain http is not Secure; the session lasts eight hours.
+        let (cookie, attributes) = login.session_cookie().unwrap();
+        assert_eq!(attributes, cookie_attributes(8 * 3600));
+        let value = cookie.strip_prefix("streamgate_session=").unwrap();
+        assert!(
+            value.len() >= 22
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "not a random session id: {value}"
+        );
+        let with_cookie = [("cookie", cookie.as_str())];
+
+        assert_eq!(
+            get(&session_url, &with_cookie).json(),
+            json!({ "authenticated": true })
+        );
+        let me = get(&server.app_url("/api/v1/auth/me"), &with_cookie).json();
+        assert_eq!(me["data"]["userId"], owner["userId"]);
+        assert_eq!(me["data"]["accountId"], owner["accountId"]);
+        assert_eq!(me["data"]["role"], "owner");
+        assert_eq!(me["data"]["isSuperadmin"], false);
+        assert_eq!(me["data"]["via"], "session");
+
+        // The dashboard pages render for the session, and the sign-in page sends it onwards.
+        let users = get(&server.app_url("/admin/users"), &with_cookie);
+        assert_eq!(users.status, 200);
+        assert!(users.body.contains(OWNER_EMAIL), "{}", users.body);
+        let login_page = get(&server.app_url("/admin/login"), &with_cookie);
+        assert_eq!(
+            (login_page.status, login_page.header("location")),
+            (303, Some("/admin"))
+        );
+
+        let logout = request(
+            "POST",
+            &server.app_url("/api/admin/logout"),
+            &with_cookie,
+            Body::Empty,
+        );
+        assert_eq!(
+            (logout.status, logout.json()),
+            (200, json!({ "success": true }))
+        );
+        // The row is gone: replaying the old cookie does not bring the session back.
+        assert_eq!(
+            get(&session_url, &with_cookie).json(),
+            json!({ "authenticated": false })
+        );
+        seed_001_error(
+            &get(&server.app_url("/api/v1/auth/me"), &with_cookie),
+            401,
+            "Authentication required",
+        );
+        assert!(server.terminate().success());
+    });
 }
 
-fn wrong_passwords_then_the_rate_limit(database_url: Option<&str>) {
-    let data_dir = tempfile::tempdir().unwrap();
-    create_owner(data_dir.path(), database_url);
-    let server = Server::start(data_dir.path(), database_url);
-    let url = server.app_url("/api/admin/login");
-    for _ in 0..9 {
+#[test]
+fn the_eleventh_sign_in_a_minute_is_refused_on_every_door_and_all_are_audited() {
+    on_both_databases(|database_url| {
+        let data_dir = tempfile::tempdir().unwrap();
+        let owner = create_owner(data_dir.path(), database_url);
+        let server = Server::start(data_dir.path(), database_url);
+        let url = server.app_url("/api/admin/login");
+        for _ in 0..9 {
+            let reply = post_json(
+                &url,
+                &[],
+                json!({ "email": OWNER_EMAIL, "password": "wrong password" }),
+            );
+            assert_eq!(
+                (reply.status, reply.json()),
+                (401, json!({ "error": "Invalid password" }))
+            );
+        }
+        // The tenth attempt this minute is still heard (and right); the eleventh is not.
         let reply = post_json(
             &url,
             &[],
-            json!({ "email": OWNER_EMAIL, "password": "wrong password" }),
+            json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+        );
+        assert_eq!(reply.status, 200);
+        let reply = post_json(
+            &url,
+            &[],
+            json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
         );
         assert_eq!(
             (reply.status, reply.json()),
-            (401, json!({ "error": "Invalid password" }))
+            (429, json!({ "error": "Too many login attempts" }))
         );
-    }
-    // The tenth attempt this minute is still heard (and right); the eleventh is not.
-    let reply = post_json(
-        &url,
-        &[],
-        json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
-    );
-    assert_eq!(reply.status, 200);
-    let reply = post_json(
-        &url,
-        &[],
-        json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
-    );
-    assert_eq!(
-        (reply.status, reply.json()),
-        (429, json!({ "error": "Too many login attempts" }))
-    );
-    // Every sign-in door shares the per-IP limit, each in its own format.
-    seed_001_error(
-        &post_json(
-            &server.app_url("/api/v1/auth/login"),
-            &[],
-            json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
-        ),
-        429,
-        "Too many login attempts",
-    );
-    let form = request(
-        "POST",
-        &server.app_url("/admin/login"),
-        &[],
-        Body::Form(&[
-            ("email", OWNER_EMAIL),
-            ("password", OWNER_PASSWORD),
-            ("next", "/admin/users"),
-        ]),
-    );
-    assert_eq!(form.status, 303);
-    let location = form.header("location").unwrap().to_owned();
-    assert_eq!(
-        location,
-        "/admin/login?error=rate_limited&next=%2Fadmin%2Fusers"
-    );
-    let page = get(&server.app_url(&location), &[]);
-    assert!(
-        page.body.contains("Too many login attempts"),
-        "{}",
-        page.body
-    );
+        // Every sign-in door shares the per-IP limit, each in its own format.
+        seed_001_error(
+            &post_json(
+                &server.app_url("/api/v1/auth/login"),
+                &[],
+                json!({ "email": OWNER_EMAIL, "password": OWNER_PASSWORD }),
+            ),
+            429,
+            "Too many login attempts",
+        );
+        let form = form_login(&server, OWNER_PASSWORD, "/admin/users");
+        assert_eq!(form.status, 303);
+        let location = form.header("location").unwrap().to_owned();
+        assert_eq!(
+            location,
+            "/admin/login?error=rate_limited&next=%2Fadmin%2Fusers"
+        );
+        let page = get(&server.app_url(&location), &[]);
+        assert!(
+            page.body.contains("Too many login attempts"),
+            "{}",
+            page.body
+        );
 
-    // Every attempt is in the audit trail, with the client's address. A fresh server process
-    // starts with a fresh limiter.
-    drop(server);
-    let server = Server::start(data_dir.path(), database_url);
-    let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
-    assert!(!token.is_empty());
-    let bearer = format!("Bearer {token}");
-    let audit = get(
-        &server.app_url("/api/v1/audit"),
-        &[("authorization", &bearer)],
-    )
-    .json();
-    let entries = audit["data"].as_array().unwrap();
-    let count = |action: &str| entries.iter().filter(|e| e["action"] == action).count();
-    assert_eq!(
-        (count("sign_in.failed"), count("sign_in.succeeded")),
-        (9, 2),
-        "{audit}"
-    );
-    assert!(
-        entries
-            .iter()
-            .all(|e| e["ip"] == "127.0.0.1" || e["action"] == "user.created"),
-        "{audit}"
-    );
-}
-
-#[test]
-fn login_rate_limit_on_both_databases() {
-    common::on_both_databases(wrong_passwords_then_the_rate_limit);
+        // Every attempt is in the audit trail, with the client's address. A fresh server process
+        // starts with a fresh limiter.
+        drop(server);
+        let server = Server::start(data_dir.path(), database_url);
+        let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
+        assert_eq!(jwt::dashboard_claims(&token)["sub"], subject_of(&owner));
+        let bearer = format!("Bearer {token}");
+        let audit = get(
+            &server.app_url("/api/v1/audit"),
+            &[("authorization", &bearer)],
+        )
+        .json();
+        let entries = audit["data"].as_array().unwrap();
+        let count = |action: &str| entries.iter().filter(|e| e["action"] == action).count();
+        assert_eq!(
+            (count("sign_in.failed"), count("sign_in.succeeded")),
+            (9, 2),
+            "{audit}"
+        );
+        assert!(
+            entries
+                .iter()
+                .all(|e| e["ip"] == "127.0.0.1" || e["action"] == "user.created"),
+            "{audit}"
+        );
+    });
 }
 
 #[test]
@@ -292,6 +275,7 @@ fn the_break_glass_admin_signs_in_with_the_seed_body_and_as_a_superadmin() {
     );
 
     let token = v1_token(&server, ADMIN_USER, ADMIN_PASS);
+    assert_eq!(jwt::dashboard_claims(&token)["sub"], "superadmin");
     let me = me_with_token(&server, &token);
     assert_eq!(
         (
@@ -317,9 +301,16 @@ fn a_first_start_without_admins_creates_an_owner_and_prints_the_password_once() 
         .unwrap()
         .trim_matches('"')
         .to_owned();
-    assert_eq!(password.len(), 20, "{line}");
+    assert!(
+        password.len() == 20 && password.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{line}"
+    );
     let token = v1_token(&server, "owner@streamgate.local", &password);
     let me = me_with_token(&server, &token);
+    assert_eq!(
+        jwt::dashboard_claims(&token)["sub"],
+        format!("user:{}", me["data"]["userId"].as_str().unwrap())
+    );
     assert_eq!(
         (me["data"]["role"].as_str(), me["data"]["via"].as_str()),
         (Some("owner"), Some("user_jwt"))
@@ -335,7 +326,7 @@ fn a_first_start_without_admins_creates_an_owner_and_prints_the_password_once() 
 #[test]
 fn v1_resolves_api_tokens_then_jwts_then_the_cookie() {
     let data_dir = tempfile::tempdir().unwrap();
-    create_owner(data_dir.path(), None);
+    let owner = create_owner(data_dir.path(), None);
     let server = Server::start(data_dir.path(), None);
     let me_url = server.app_url("/api/v1/auth/me");
     seed_001_error(&get(&me_url, &[]), 401, "Authentication required");
@@ -351,6 +342,7 @@ fn v1_resolves_api_tokens_then_jwts_then_the_cookie() {
     );
 
     let token = v1_token(&server, OWNER_EMAIL, OWNER_PASSWORD);
+    assert_eq!(jwt::dashboard_claims(&token)["sub"], subject_of(&owner));
     let me = me_with_token(&server, &token);
     assert_eq!(
         (me["data"]["role"].as_str(), me["data"]["via"].as_str()),
@@ -401,8 +393,12 @@ fn v1_resolves_api_tokens_then_jwts_then_the_cookie() {
         &[],
         json!({ "password": "x" }),
     );
-    assert_eq!(malformed.status, 400, "{}", malformed.body);
-    assert_eq!(malformed.json()["error"], "Bad Request");
+    seed_001_error(
+        &malformed,
+        400,
+        "Failed to deserialize the JSON body into the target type: missing field `email` at \
+         line 1 column 16",
+    );
 }
 
 #[test]
@@ -431,12 +427,14 @@ fn members_are_managed_over_the_api_and_roles_are_enforced() {
         &owner_auth,
         json!({ "email": "editor@acme.test", "password": "editor password", "role": "viewer" }),
     );
-    assert_eq!(duplicate.status, 409, "{}", duplicate.body);
+    seed_001_error(&duplicate, 409, "a user with this email already exists");
 
-    let editor_auth = format!(
-        "Bearer {}",
-        v1_token(&server, "editor@acme.test", "editor password")
+    let editor_token = v1_token(&server, "editor@acme.test", "editor password");
+    assert_eq!(
+        jwt::dashboard_claims(&editor_token)["sub"],
+        subject_of(&editor)
     );
+    let editor_auth = format!("Bearer {editor_token}");
     let editor_auth = [("authorization", editor_auth.as_str())];
     seed_001_error(
         &get(&server.app_url("/api/v1/users"), &editor_auth),
@@ -508,12 +506,7 @@ fn members_are_managed_over_the_api_and_roles_are_enforced() {
     );
 
     let audit = get(&server.app_url("/api/v1/audit"), &owner_auth).json();
-    let actions: Vec<&str> = audit["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = common::texts(&audit["data"], "action");
     assert_eq!(
         &actions[..3],
         ["user.deactivated", "user.role_changed", "sign_in.succeeded"],
@@ -531,15 +524,13 @@ fn cross_origin_writes_with_the_cookie_are_refused() {
     let body = json!({ "password": ADMIN_PASS });
 
     // Login CSRF: a foreign page cannot sign a browser in.
+    let cross_origin = (403, json!({ "error": "Cross-origin request refused" }));
     let foreign = post_json(&login_url, &[("origin", "http://evil.test")], body.clone());
-    assert_eq!(
-        (foreign.status, foreign.json()),
-        (403, json!({ "error": "Cross-origin request refused" }))
-    );
+    assert_eq!(foreign.answer(), cross_origin);
     assert!(foreign.session_cookie().is_none());
 
     let login = post_json(&login_url, &[("origin", &own_origin)], body);
-    assert_eq!(login.status, 200);
+    assert_eq!(login.answer(), (200, json!({ "success": true })));
     let cookie = cookie_header(&login);
     let session_url = server.app_url("/api/admin/session");
 
@@ -553,7 +544,7 @@ fn cross_origin_writes_with_the_cookie_are_refused() {
         ],
     ] {
         let refused = request("POST", &logout_url, &attack, Body::Empty);
-        assert_eq!(refused.status, 403, "{attack:?}");
+        assert_eq!(refused.answer(), cross_origin, "{attack:?}");
         assert_eq!(
             get(&session_url, &[("cookie", &cookie)]).json()["authenticated"],
             true
@@ -569,7 +560,7 @@ fn cross_origin_writes_with_the_cookie_are_refused() {
             ("role", "owner"),
         ]),
     );
-    assert_eq!(rpc.status, 403);
+    assert_eq!(rpc.answer(), cross_origin);
     let v1 = request(
         "POST",
         &server.app_url("/api/v1/users"),
@@ -591,48 +582,39 @@ fn cross_origin_writes_with_the_cookie_are_refused() {
     );
 }
 
-fn idle_sessions_expire(database_url: Option<&str>) {
-    let data_dir = tempfile::tempdir().unwrap();
-    let server = Server::start_with(
-        data_dir.path(),
-        database_url,
-        &[
-            ("ADMIN_USER", ADMIN_USER),
-            ("ADMIN_PASS", ADMIN_PASS),
-            ("STREAMGATE_SESSION_IDLE_SECONDS", "3"),
-        ],
-    );
-    let login = post_json(
-        &server.app_url("/api/admin/login"),
-        &[],
-        json!({ "password": ADMIN_PASS }),
-    );
-    let (cookie, attributes) = login.session_cookie().unwrap();
-    assert!(
-        attributes.to_ascii_lowercase().contains("max-age=3"),
-        "{attributes}"
-    );
-    let session_url = server.app_url("/api/admin/session");
-    let with_cookie = [("cookie", cookie.as_str())];
-    // Activity keeps it alive past the first three seconds...
-    for _ in 0..4 {
-        std::thread::sleep(Duration::from_millis(1000));
+#[test]
+fn idle_sessions_expire_on_the_server_and_activity_keeps_them_alive() {
+    on_both_databases(|database_url| {
+        let data_dir = tempfile::tempdir().unwrap();
+        let server = Server::start_with_admin(
+            data_dir.path(),
+            database_url,
+            &[("STREAMGATE_SESSION_IDLE_SECONDS", "3")],
+        );
+        let login = post_json(
+            &server.app_url("/api/admin/login"),
+            &[],
+            json!({ "password": ADMIN_PASS }),
+        );
+        let (cookie, attributes) = login.session_cookie().unwrap();
+        assert_eq!(attributes, cookie_attributes(3));
+        let session_url = server.app_url("/api/admin/session");
+        let with_cookie = [("cookie", cookie.as_str())];
+        // Activity keeps it alive past the first three seconds...
+        for _ in 0..4 {
+            std::thread::sleep(Duration::from_millis(1000));
+            assert_eq!(
+                get(&session_url, &with_cookie).json()["authenticated"],
+                true
+            );
+        }
+        // ...and idleness ends it, on the server (a replayed cookie does not help).
+        std::thread::sleep(Duration::from_millis(4500));
         assert_eq!(
             get(&session_url, &with_cookie).json()["authenticated"],
-            true
+            false
         );
-    }
-    // ...and idleness ends it, on the server (a replayed cookie does not help).
-    std::thread::sleep(Duration::from_millis(4500));
-    assert_eq!(
-        get(&session_url, &with_cookie).json()["authenticated"],
-        false
-    );
-}
-
-#[test]
-fn idle_sessions_expire_on_both_databases() {
-    common::on_both_databases(idle_sessions_expire);
+    });
 }
 
 #[test]
@@ -664,34 +646,19 @@ fn dashboard_pages_need_a_session_and_the_form_signs_in() {
         page.body
     );
 
-    let wrong = request(
-        "POST",
-        &server.app_url("/admin/login"),
-        &[],
-        Body::Form(&[
-            ("email", OWNER_EMAIL),
-            ("password", "wrong"),
-            ("next", "/admin/users"),
-        ]),
-    );
+    let wrong = form_login(&server, "wrong", "/admin/users");
     assert_eq!(
-        wrong.header("location"),
-        Some("/admin/login?error=invalid&next=%2Fadmin%2Fusers")
+        (wrong.status, wrong.header("location")),
+        (
+            303,
+            Some("/admin/login?error=invalid&next=%2Fadmin%2Fusers")
+        )
     );
     assert!(get(&server.app_url("/admin/login?error=invalid"), &[])
         .body
         .contains("Wrong email or password."));
 
-    let right = request(
-        "POST",
-        &server.app_url("/admin/login"),
-        &[],
-        Body::Form(&[
-            ("email", OWNER_EMAIL),
-            ("password", OWNER_PASSWORD),
-            ("next", "https://evil.test/"),
-        ]),
-    );
+    let right = form_login(&server, OWNER_PASSWORD, "https://evil.test/");
     assert_eq!(
         (right.status, right.header("location")),
         (303, Some("/admin")),
@@ -722,68 +689,34 @@ fn dashboard_pages_need_a_session_and_the_form_signs_in() {
 #[test]
 fn admin_create_refuses_bad_input_clearly() {
     let data_dir = tempfile::tempdir().unwrap();
-    let output = streamgate(data_dir.path(), None)
-        .args([
-            "admin",
-            "create",
-            "--email",
-            "someone@acme.test",
-            "--password",
-            "long enough",
-            "--role",
-            "editor",
-        ])
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("first user of a new account must be its owner"),
-        "{stderr}"
+    let create =
+        |email, role| admin_create(data_dir.path(), None, email, "long enough", Some(role));
+    fails_saying(
+        create("someone@acme.test", "editor"),
+        "first user of a new account must be its owner",
     );
 
-    create_owner(data_dir.path(), None);
-    let mut command = streamgate(data_dir.path(), None);
-    command.args([
-        "admin",
-        "create",
-        "--email",
-        "viewer@acme.test",
-        "--password",
-        "long enough",
-        "--role",
-        "viewer",
-    ]);
-    let viewer = run_json(command);
-    assert_eq!(viewer["role"], "viewer");
+    let owner = create_owner(data_dir.path(), None);
+    let viewer = run_json(create("viewer@acme.test", "viewer"));
+    assert_eq!(
+        (&viewer["email"], &viewer["role"], &viewer["accountId"]),
+        (
+            &json!("viewer@acme.test"),
+            &json!("viewer"),
+            &owner["accountId"]
+        )
+    );
 
-    let output = streamgate(data_dir.path(), None)
-        .args([
-            "admin",
-            "create",
-            "--email",
-            "x@acme.test",
-            "--password",
-            "long enough",
-            "--role",
-            "boss",
-        ])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a role"));
+    fails_saying(create("x@acme.test", "boss"), "is not a role");
 }
 
 #[test]
 fn behind_https_the_cookie_is_secure_and_only_the_public_origin_may_write() {
     let data_dir = tempfile::tempdir().unwrap();
-    let server = Server::start_with(
+    let server = Server::start_with_admin(
         data_dir.path(),
         None,
-        &[
-            ("ADMIN_USER", ADMIN_USER),
-            ("ADMIN_PASS", ADMIN_PASS),
-            ("STREAMGATE_PUBLIC_URL", "https://live.example.test"),
-        ],
+        &[("STREAMGATE_PUBLIC_URL", "https://live.example.test")],
     );
     let url = server.app_url("/api/admin/login");
     let body = json!({ "password": ADMIN_PASS });
@@ -793,12 +726,18 @@ fn behind_https_the_cookie_is_secure_and_only_the_public_origin_may_write() {
         &[("origin", &format!("http://{}", server.app))],
         body.clone(),
     );
-    assert_eq!(direct.status, 403);
+    assert_eq!(
+        direct.answer(),
+        (403, json!({ "error": "Cross-origin request refused" }))
+    );
     let login = post_json(&url, &[("origin", "https://live.example.test")], body);
-    assert_eq!(login.status, 200, "{}", login.body);
+    assert_eq!(login.answer(), (200, json!({ "success": true })));
     let (_, attributes) = login.session_cookie().unwrap();
-    assert!(
-        attributes.to_ascii_lowercase().contains("secure"),
-        "{attributes}"
+    assert_eq!(
+        attributes,
+        format!(
+            " HttpOnly; SameSite=Strict; Secure; Path=/; Max-Age={}",
+            8 * 3600
+        )
     );
 }

@@ -171,9 +171,8 @@ fn hybrid_serves_local_files_first_and_the_purge_forgets_cached_ones() {
             ALLOW_PRIVATE,
         ],
     );
-    let (event, codes) = stage.live_event(1);
+    let (event, token) = stage.watching();
     std::fs::remove_dir_all(stage.streams.join(&event).join("360p")).unwrap();
-    let token = stage.token(codes[0]["code"].as_str().unwrap());
 
     let local = stage.stream(&format!("/streams/{event}/180p/seg0.ts"), &token);
     assert_eq!(

@@ -1,602 +1,262 @@
-//! `/api/v1` events, access codes and the dashboard through the real server on SQLite and
-//! PostgreSQL: seed 001's `{data, error}` envelope and `{statusCode, message, error}` errors,
-//! permissions, account scoping, `{items, total, nextCursor}` paging and the CSV export.
+//! `/api/v1` events and the dashboard through the real server on SQLite and PostgreSQL: seed
+//! 001's `{data, error}` envelope and `{statusCode, message, error}` errors, validation naming
+//! the field, `{items, total, nextCursor}` paging, updates moving the codes' expiry, switches,
+//! ids and deletion. `v1_codes.rs` has the access codes, roles and account scoping.
 
 mod common;
 
-use std::collections::HashSet;
+use common::{
+    admin::{v1_event, Door, Org, WithCodes},
+    assert_recent_time, ids, texts,
+};
+use serde_json::json;
 
-use common::{create_other_account, create_user, send, v1_bearer, Reply, Server};
-use serde_json::{json, Value};
+const V1: Door = Door::V1;
 
-const OWNER_EMAIL: &str = "owner@acme.test";
-const OWNER_PASSWORD: &str = "owner password 1";
-const VIEWER_EMAIL: &str = "viewer@acme.test";
-const VIEWER_PASSWORD: &str = "viewer password 1";
-const OTHER_EMAIL: &str = "owner@other.test";
-const OTHER_PASSWORD: &str = "other password 1";
-
-/// One client of `/api/v1`, with a bearer credential or none.
-struct Client<'a> {
-    server: &'a Server,
-    authorization: Option<String>,
-}
-
-impl Client<'_> {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Reply {
-        let headers: Vec<(&str, &str)> = self
-            .authorization
-            .as_deref()
-            .map(|value| ("authorization", value))
-            .into_iter()
-            .collect();
-        send(
-            method,
-            &self.server.app_url(&format!("/api/v1{path}")),
-            &headers,
-            body,
-        )
-    }
-
-    /// The `data` of a call that must answer `status` in the envelope.
-    fn data(&self, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-        let reply = self.call(method, path, body);
-        assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
-        let body = reply.json();
-        assert_eq!(body["error"], Value::Null, "{body}");
-        assert_eq!(body.as_object().unwrap().len(), 2, "{body}");
-        body["data"].clone()
-    }
-
-    /// A seed 001 error with exactly this status and message.
-    fn refused(&self, method: &str, path: &str, body: Option<Value>, status: u16, message: &str) {
-        let reply = self.call(method, path, body);
-        assert_eq!(
-            (reply.status, reply.json()),
-            (status, error_body(status, message)),
-            "{method} {path}"
-        );
-    }
-
-    /// A seed 001 400 whose message names `field`.
-    fn names_field(&self, method: &str, path: &str, body: Option<Value>, field: &str) {
-        let reply = self.call(method, path, body);
-        assert_eq!(reply.status, 400, "{method} {path}: {}", reply.body);
-        let body = reply.json();
-        assert_eq!(
-            (body["statusCode"].as_u64(), body["error"].as_str()),
-            (Some(400), Some("Bad Request"))
-        );
-        let message = body["message"].as_str().unwrap();
-        assert!(message.contains(field), "{field} not named in {message:?}");
-    }
-}
-
-fn error_body(status: u16, message: &str) -> Value {
-    let reason = match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        _ => unreachable!(),
-    };
-    json!({ "statusCode": status, "message": message, "error": reason })
-}
-
-fn event_body(title: &str, starts_at: &str) -> Value {
-    json!({
-        "title": title,
-        "startsAt": starts_at,
-        "endsAt": "2030-06-01T17:00:00.000Z",
-        "streamUrl": "http://origin.example.com/live.m3u8"
-    })
-}
-
-fn ids(items: &Value) -> Vec<String> {
-    items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn v1_scenario(database_url: Option<&str>) {
-    let data_dir = tempfile::tempdir().unwrap();
-    let dir = data_dir.path();
-    let owner = create_user(dir, database_url, OWNER_EMAIL, OWNER_PASSWORD, "owner");
-    create_user(dir, database_url, VIEWER_EMAIL, VIEWER_PASSWORD, "viewer");
-    create_other_account(dir, database_url, OTHER_EMAIL, OTHER_PASSWORD);
-    let server = Server::start(dir, database_url);
-    let anonymous = Client {
-        server: &server,
-        authorization: None,
-    };
-    let api = Client {
-        server: &server,
-        authorization: Some(v1_bearer(&server, OWNER_EMAIL, OWNER_PASSWORD)),
-    };
-    let viewer = Client {
-        server: &server,
-        authorization: Some(v1_bearer(&server, VIEWER_EMAIL, VIEWER_PASSWORD)),
-    };
-    let other = Client {
-        server: &server,
-        authorization: Some(v1_bearer(&server, OTHER_EMAIL, OTHER_PASSWORD)),
-    };
-
-    for (method, path) in [
-        ("GET", "/events"),
-        ("POST", "/events"),
-        ("GET", "/codes"),
-        ("GET", "/dashboard"),
-        ("POST", "/codes/bulk-revoke"),
-    ] {
-        anonymous.refused(method, path, None, 401, "Authentication required");
-    }
-
-    // --- Create three events (201 in the envelope); validation names the field.
-    let first = api.data(
-        "POST",
-        "/events",
-        Some(event_body("Spring Gala", "2030-06-01T09:00:00.000Z")),
-        201,
-    );
-    assert_eq!(first["title"], "Spring Gala");
-    assert_eq!(first["accountId"], owner["accountId"]);
-    assert_eq!(first["accessWindowHours"], 48);
-    assert_eq!(
-        (first["isActive"].as_bool(), first["isArchived"].as_bool()),
-        (Some(true), Some(false))
-    );
-    let event_id = first["id"].as_str().unwrap().to_owned();
-    api.data(
-        "POST",
-        "/events",
-        Some(event_body("Summer Fair", "2030-06-01T10:00:00.000Z")),
-        201,
-    );
-    api.data(
-        "POST",
-        "/events",
-        Some(event_body("Autumn Talk", "2030-06-01T11:00:00.000Z")),
-        201,
-    );
-    api.names_field(
-        "POST",
-        "/events",
-        Some(event_body("Bad", "next tuesday")),
-        "startsAt",
-    );
-    api.names_field(
-        "POST",
-        "/events",
-        Some(event_body("Bad", "2030-06-02T09:00:00Z")),
-        "endsAt",
-    );
-    api.names_field(
-        "POST",
-        "/events",
-        Some(event_body(&"t".repeat(201), "2030-06-01T09:00:00Z")),
-        "title",
-    );
-    api.names_field(
-        "POST",
-        "/events",
-        Some(json!({ "title": "x", "startsAt": "2030-06-01T09:00:00Z", "endsAt": "2030-06-01T10:00:00Z", "posterUrl": "file:///etc/passwd" })),
-        "posterUrl",
-    );
-    api.names_field(
-        "POST",
-        "/events",
-        Some(json!({ "title": "x", "endsAt": "2030-06-01T10:00:00Z" })),
-        "startsAt",
-    );
-
-    // --- Event pages: the latest start first, limit + cursor, offset, total.
-    let page = api.data("GET", "/events?limit=2", None, 200);
-    assert_eq!(page.as_object().unwrap().len(), 3, "{page}");
-    assert_eq!(page["total"], 3);
-    let titles: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Autumn Talk", "Summer Fair"]);
-    assert_eq!(page["items"][0]["_count"], json!({ "tokens": 0 }));
-    let cursor = page["nextCursor"].as_str().unwrap().to_owned();
-    let rest = api.data(
-        "GET",
-        &format!("/events?limit=2&cursor={cursor}"),
-        None,
-        200,
-    );
-    assert_eq!(ids(&rest["items"]), vec![event_id.clone()]);
-    assert!(rest["nextCursor"].is_null());
-    let offset = api.data("GET", "/events?limit=1&offset=1", None, 200);
-    assert_eq!(offset["items"][0]["title"], "Summer Fair");
-    assert_eq!(
-        api.data("GET", "/events?search=GALA", None, 200)["total"],
-        1
-    );
-    api.names_field("GET", "/events?limit=501", None, "limit");
-    api.names_field("GET", "/events?archived=perhaps", None, "archived");
-
-    // --- Codes: 201 {codes, count}; the count rule; paging walks every code once.
-    let codes_path = format!("/events/{event_id}/codes");
-    api.refused(
-        "POST",
-        &codes_path,
-        Some(json!({ "count": 501 })),
-        400,
-        "Count must be between 1 and 500",
-    );
-    let made = api.data(
-        "POST",
-        &codes_path,
-        Some(json!({ "count": 4, "label": "Press" })),
-        201,
-    );
-    assert_eq!(made["count"], 4);
-    let press = ids(&made["codes"]);
-    assert_eq!(press.len(), 4);
-    assert_eq!(made["codes"][0]["eventId"], event_id.as_str());
-    assert_eq!(made["codes"][0]["expiresAt"], "2030-06-03T17:00:00.000Z");
-    let made = api.data(
-        "POST",
-        &codes_path,
-        Some(json!({ "count": 3, "label": "@SUM(A1)" })),
-        201,
-    );
-    let formula = ids(&made["codes"]);
-    assert_eq!(
-        api.data("GET", &format!("/events/{event_id}"), None, 200)["_count"],
-        json!({ "tokens": 7 })
-    );
-
-    let mut seen = Vec::new();
-    let mut path = "/codes?limit=3".to_owned();
-    loop {
-        let page = api.data("GET", &path, None, 200);
-        assert_eq!(page["total"], 7);
-        seen.extend(ids(&page["items"]));
-        match page["nextCursor"].as_str() {
-            Some(cursor) => path = format!("/codes?limit=3&cursor={cursor}"),
-            None => break,
-        }
-    }
-    assert_eq!(seen.len(), 7);
-    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 7);
-    assert!(press.iter().chain(&formula).all(|id| seen.contains(id)));
-    let skipped = api.data("GET", &format!("{codes_path}?limit=2&offset=5"), None, 200);
-    assert_eq!(ids(&skipped["items"]), seen[5..].to_vec());
-    assert_eq!(
-        api.data("GET", "/codes?search=press", None, 200)["total"],
-        4
-    );
-    api.names_field("GET", "/codes?status=active", None, "status");
-    api.names_field("GET", "/codes?eventId=42", None, "eventId");
-    api.names_field("GET", "/codes?cursor=nonsense", None, "cursor");
-    let one = api.data("GET", &format!("/codes/{}", press[0]), None, 200);
-    assert_eq!(
-        (one["id"].as_str(), one["label"].as_str()),
-        (Some(press[0].as_str()), Some("Press"))
-    );
-
-    // --- Revoke, unrevoke, bulk revoke (codeIds or tokenIds), status filters.
-    let revoked = api.data("PATCH", &format!("/codes/{}/revoke", press[0]), None, 200);
-    assert_eq!(revoked["isRevoked"], true);
-    assert!(revoked["revokedAt"].is_string());
-    assert_eq!(
-        api.data("GET", "/codes?status=revoked", None, 200)["total"],
-        1
-    );
-    let back = api.data("PATCH", &format!("/codes/{}/unrevoke", press[0]), None, 200);
-    assert_eq!(back["isRevoked"], false);
-    assert_eq!(
-        api.data(
-            "POST",
-            "/codes/bulk-revoke",
-            Some(json!({ "codeIds": &press[..2] })),
-            200
-        ),
-        json!({ "revoked": 2 })
-    );
-    assert_eq!(
-        api.data(
-            "POST",
-            "/codes/bulk-revoke",
-            Some(json!({ "tokenIds": &press[..3] })),
-            200
-        ),
-        json!({ "revoked": 1 })
-    );
-    let revoked_page = api.data(
-        "GET",
-        &format!("/codes?status=revoked&eventId={event_id}"),
-        None,
-        200,
-    );
-    assert_eq!(revoked_page["total"], 3);
-    assert_eq!(
-        api.data("GET", "/codes?status=unused", None, 200)["total"],
-        4
-    );
-    api.names_field(
-        "POST",
-        "/codes/bulk-revoke",
-        Some(json!({ "codeIds": [] })),
-        "tokenIds",
-    );
-
-    // --- CSV export with a bearer token.
-    let csv = api.call("GET", &format!("{codes_path}/export"), None);
-    assert_eq!(csv.status, 200, "{}", csv.body);
-    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
-    assert_eq!(
-        csv.header("content-disposition"),
-        Some("attachment; filename=\"spring-gala-codes.csv\"")
-    );
-    let lines: Vec<&str> = csv.body.lines().collect();
-    assert_eq!(lines[0], "code,label,status,createdAt,expiresAt");
-    assert_eq!(lines.len(), 8);
-    assert_eq!(
-        lines
-            .iter()
-            .filter(|line| line.contains(",'@SUM(A1),unused,"))
-            .count(),
-        3
-    );
-    assert_eq!(
-        lines
-            .iter()
-            .filter(|line| line.contains(",Press,revoked,"))
-            .count(),
-        3
-    );
-
-    // --- PATCH (or PUT) moves the codes' expiry with the event.
-    let changed = api.data(
-        "PATCH",
-        &format!("/events/{event_id}"),
-        Some(json!({ "accessWindowHours": 1 })),
-        200,
-    );
-    assert_eq!(
-        (
-            changed["accessWindowHours"].as_i64(),
-            changed["title"].as_str()
-        ),
-        (Some(1), Some("Spring Gala"))
-    );
-    let changed = api.data(
-        "PUT",
-        &format!("/events/{event_id}"),
-        Some(json!({ "endsAt": "2030-06-02T17:00:00.000Z" })),
-        200,
-    );
-    assert_eq!(changed["endsAt"], "2030-06-02T17:00:00.000Z");
-    let codes = api.data("GET", &format!("{codes_path}?limit=500"), None, 200);
-    assert!(
-        codes["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["expiresAt"] == "2030-06-02T18:00:00.000Z"),
-        "{codes}"
-    );
-    api.names_field(
-        "PUT",
-        &format!("/events/{event_id}"),
-        Some(json!({ "startsAt": "nope" })),
-        "startsAt",
-    );
-    api.names_field(
-        "PUT",
-        &format!("/events/{event_id}"),
-        Some(json!({ "accessWindowHours": 500 })),
-        "accessWindowHours",
-    );
-
-    // --- Switches.
-    let path = format!("/events/{event_id}");
-    assert_eq!(
-        api.data("PATCH", &format!("{path}/deactivate"), None, 200)["isActive"],
-        false
-    );
-    assert_eq!(
-        api.data("PATCH", &format!("{path}/archive"), None, 200)["isArchived"],
-        true
-    );
-    assert_eq!(
-        api.data("GET", "/events?archived=true", None, 200)["total"],
-        1
-    );
-    assert_eq!(
-        api.data("GET", "/events?active=true", None, 200)["total"],
-        2
-    );
-    assert_eq!(
-        api.data("GET", "/dashboard", None, 200),
-        json!({ "totalEvents": 3, "activeEvents": 2, "totalTokens": 7, "redeemedTokens": 0, "activeViewers": 0 })
-    );
-    assert_eq!(
-        api.data("PATCH", &format!("{path}/unarchive"), None, 200)["isArchived"],
-        false
-    );
-    assert_eq!(
-        api.data("PATCH", &format!("{path}/activate"), None, 200)["isActive"],
-        true
-    );
-
-    // --- Ids: malformed 400, unknown 404.
-    let unknown = uuid::Uuid::new_v4();
-    api.refused(
-        "GET",
-        "/events/abc-123",
-        None,
-        400,
-        "The id in the path must be a UUID",
-    );
-    api.refused(
-        "PATCH",
-        "/codes/tok-1/revoke",
-        None,
-        400,
-        "The id in the path must be a UUID",
-    );
-    api.refused(
-        "GET",
-        &format!("/events/{unknown}"),
-        None,
-        404,
-        "Event not found",
-    );
-    api.refused(
-        "GET",
-        &format!("/events/{unknown}/codes"),
-        None,
-        404,
-        "Event not found",
-    );
-    api.refused(
-        "GET",
-        &format!("/codes/{unknown}"),
-        None,
-        404,
-        "Access code not found",
-    );
-    api.refused(
-        "PATCH",
-        &format!("/codes/{unknown}/unrevoke"),
-        None,
-        404,
-        "Access code not found",
-    );
-
-    // --- Viewers: read yes; create, generate, revoke, export no.
-    assert_eq!(viewer.data("GET", "/events", None, 200)["total"], 3);
-    assert_eq!(viewer.data("GET", &codes_path, None, 200)["total"], 7);
-    viewer.refused(
-        "POST",
-        "/events",
-        Some(event_body("V", "2030-06-01T09:00:00Z")),
-        403,
-        "Missing permission events:write",
-    );
-    viewer.refused(
-        "POST",
-        &codes_path,
-        Some(json!({ "count": 1 })),
-        403,
-        "Missing permission codes:create",
-    );
-    viewer.refused(
-        "PATCH",
-        &format!("/codes/{}/revoke", press[3]),
-        None,
-        403,
-        "Missing permission codes:revoke",
-    );
-    viewer.refused(
-        "POST",
-        "/codes/bulk-revoke",
-        Some(json!({ "codeIds": [press[3]] })),
-        403,
-        "Missing permission codes:revoke",
-    );
-    viewer.refused(
-        "GET",
-        &format!("{codes_path}/export"),
-        None,
-        403,
-        "Missing permission codes:export",
-    );
-    viewer.refused(
-        "DELETE",
-        &path,
-        None,
-        403,
-        "Missing permission events:delete",
-    );
-
-    // --- Another account sees none of it.
-    assert_eq!(other.data("GET", "/events", None, 200)["total"], 0);
-    assert_eq!(other.data("GET", "/codes", None, 200)["total"], 0);
-    assert_eq!(other.data("GET", "/dashboard", None, 200)["totalTokens"], 0);
-    other.refused("GET", &path, None, 404, "Event not found");
-    other.refused(
-        "PATCH",
-        &path,
-        Some(json!({ "title": "Mine" })),
-        404,
-        "Event not found",
-    );
-    other.refused("DELETE", &path, None, 404, "Event not found");
-    other.refused("GET", &codes_path, None, 404, "Event not found");
-    other.refused(
-        "GET",
-        &format!("{codes_path}/export"),
-        None,
-        404,
-        "Event not found",
-    );
-    other.refused(
-        "GET",
-        &format!("/codes/{}", press[3]),
-        None,
-        404,
-        "Access code not found",
-    );
-    other.refused(
-        "PATCH",
-        &format!("/codes/{}/revoke", press[3]),
-        None,
-        404,
-        "Access code not found",
-    );
-    assert_eq!(
-        other.data(
-            "POST",
-            "/codes/bulk-revoke",
-            Some(json!({ "codeIds": [press[3]] })),
-            200
-        ),
-        json!({ "revoked": 0 })
-    );
-
-    // --- Delete cascades.
-    assert_eq!(
-        api.data("DELETE", &path, None, 200),
-        json!({ "deleted": true })
-    );
-    api.refused("GET", &path, None, 404, "Event not found");
-    api.refused(
-        "GET",
-        &format!("/codes?eventId={event_id}"),
-        None,
-        404,
-        "Event not found",
-    );
-    assert_eq!(api.data("GET", "/codes", None, 200)["total"], 0);
-    api.refused(
-        "GET",
-        &format!("/codes/{}", press[0]),
-        None,
-        404,
-        "Access code not found",
-    );
-    let stats = api.data("GET", "/dashboard", None, 200);
-    assert_eq!(
-        (stats["totalEvents"].as_i64(), stats["totalTokens"].as_i64()),
-        (Some(2), Some(0))
-    );
-
-    assert!(server.terminate().success());
+#[test]
+fn signed_out_calls_are_401_authentication_required() {
+    Org::run(V1, |org, _| {
+        let message = "Authentication required";
+        org.anonymous(V1).refused_everywhere(None, 401, message);
+    });
 }
 
 #[test]
-fn v1_events_and_codes_on_both_databases() {
-    common::on_both_databases(v1_scenario);
+fn creating_an_event_answers_201_with_the_event_in_the_envelope() {
+    Org::run(V1, |org, api| {
+        let event = api.create_event(v1_event("Spring Gala", "2030-06-01T09:00:00.000Z"));
+        uuid::Uuid::parse_str(event["id"].as_str().unwrap()).unwrap();
+        assert_recent_time(&event["createdAt"]);
+        // The window defaults to 48 hours; the event starts active and unarchived.
+        assert_eq!(
+            event,
+            json!({
+                "id": event["id"],
+                "accountId": org.owner["accountId"],
+                "title": "Spring Gala",
+                "description": null,
+                "streamUrl": "http://origin.example.com/live.m3u8",
+                "posterUrl": null,
+                "startsAt": "2030-06-01T09:00:00.000Z",
+                "endsAt": "2030-06-01T17:00:00.000Z",
+                "accessWindowHours": 48,
+                "isActive": true,
+                "isArchived": false,
+                "createdAt": event["createdAt"],
+                "updatedAt": event["createdAt"],
+            })
+        );
+    });
+}
+
+#[test]
+fn creating_an_event_with_a_bad_or_missing_field_is_400_naming_the_field() {
+    Org::run(V1, |_, api| {
+        for (body, message) in [
+            (
+                v1_event("Bad", "next tuesday"),
+                "startsAt must be an RFC 3339 time, e.g. 2025-03-15T09:00:00.000Z",
+            ),
+            (
+                v1_event("Bad", "2030-06-02T09:00:00Z"),
+                "endsAt must be after startsAt",
+            ),
+            (
+                v1_event(&"t".repeat(201), "2030-06-01T09:00:00Z"),
+                "title must be 1 to 200 characters",
+            ),
+            (
+                json!({ "title": "x", "startsAt": "2030-06-01T09:00:00Z", "endsAt": "2030-06-01T10:00:00Z", "posterUrl": "file:///etc/passwd" }),
+                "posterUrl must be an http(s) URL",
+            ),
+            (
+                json!({ "title": "x", "endsAt": "2030-06-01T10:00:00Z" }),
+                "startsAt is required",
+            ),
+        ] {
+            api.bad_request("POST", "/events", Some(body), message);
+        }
+        assert_eq!(api.total("/events"), 0);
+    });
+}
+
+#[test]
+fn event_pages_put_the_latest_start_first_with_cursor_offset_and_search() {
+    Org::run(V1, |_, api| {
+        let gala = WithCodes::spring_gala(api);
+        let page = api.get("/events?limit=2");
+        assert_eq!(page.as_object().unwrap().len(), 3, "{page}");
+        assert_eq!(page["total"], 3);
+        assert_eq!(
+            texts(&page["items"], "title"),
+            ["Autumn Talk", "Summer Fair"]
+        );
+        assert_eq!(page["items"][0]["_count"], json!({ "tokens": 0 }));
+        let cursor = page["nextCursor"].as_str().expect("a next cursor");
+        let rest = api.get(&format!("/events?limit=2&cursor={cursor}"));
+        assert_eq!(ids(&rest["items"]), [gala.id.as_str()]);
+        assert_eq!(rest["items"][0]["_count"], json!({ "tokens": 7 }));
+        assert_eq!(rest["total"], 3);
+        assert!(rest["nextCursor"].is_null());
+        let offset = api.get("/events?limit=1&offset=1");
+        assert_eq!(texts(&offset["items"], "title"), ["Summer Fair"]);
+        let searched = api.get("/events?search=GALA");
+        assert_eq!(
+            (searched["total"].as_i64(), ids(&searched["items"])),
+            (Some(1), vec![gala.id.clone()])
+        );
+        api.bad_request(
+            "GET",
+            "/events?limit=501",
+            None,
+            "limit must be between 1 and 500",
+        );
+        api.bad_request(
+            "GET",
+            "/events?archived=perhaps",
+            None,
+            "archived must be true or false",
+        );
+    });
+}
+
+#[test]
+fn patch_or_put_updates_part_of_an_event_and_moves_its_codes_expiry() {
+    Org::run(V1, |_, api| {
+        let gala = WithCodes::spring_gala(api);
+        let changed = api.ok(
+            "PATCH",
+            &gala.path,
+            Some(json!({ "accessWindowHours": 1 })),
+            200,
+        );
+        assert_eq!(
+            (
+                changed["accessWindowHours"].as_i64(),
+                changed["title"].as_str(),
+                changed["endsAt"].as_str()
+            ),
+            (
+                Some(1),
+                Some("Spring Gala"),
+                Some("2030-06-01T17:00:00.000Z")
+            )
+        );
+        let changed = api.ok(
+            "PUT",
+            &gala.path,
+            Some(json!({ "endsAt": "2030-06-02T17:00:00.000Z" })),
+            200,
+        );
+        assert_eq!(
+            (
+                changed["endsAt"].as_str(),
+                changed["accessWindowHours"].as_i64()
+            ),
+            (Some("2030-06-02T17:00:00.000Z"), Some(1))
+        );
+        let codes = api.get(&format!("{}?limit=500", gala.codes_path));
+        assert_eq!(
+            texts(&codes["items"], "expiresAt"),
+            ["2030-06-02T18:00:00.000Z"; 7],
+            "{codes}"
+        );
+        api.bad_request(
+            "PUT",
+            &gala.path,
+            Some(json!({ "startsAt": "nope" })),
+            "startsAt must be an RFC 3339 time, e.g. 2025-03-15T09:00:00.000Z",
+        );
+        api.bad_request(
+            "PUT",
+            &gala.path,
+            Some(json!({ "accessWindowHours": 500 })),
+            "accessWindowHours must be between 1 and 168",
+        );
+    });
+}
+
+#[test]
+fn switches_filter_the_event_list_and_the_dashboard() {
+    Org::run(V1, |_, api| {
+        let gala = WithCodes::spring_gala(api);
+        let switch = |name: &str| api.ok("PATCH", &format!("{}/{name}", gala.path), None, 200);
+        let flags = |event: &serde_json::Value| {
+            (event["isActive"].as_bool(), event["isArchived"].as_bool())
+        };
+        assert_eq!(flags(&switch("deactivate")), (Some(false), Some(false)));
+        assert_eq!(flags(&switch("archive")), (Some(false), Some(true)));
+        let archived = api.get("/events?archived=true");
+        assert_eq!(
+            (archived["total"].as_i64(), ids(&archived["items"])),
+            (Some(1), vec![gala.id.clone()])
+        );
+        let active = api.get("/events?active=true");
+        assert_eq!(active["total"], 2);
+        assert_eq!(
+            texts(&active["items"], "title"),
+            ["Autumn Talk", "Summer Fair"]
+        );
+        assert_eq!(
+            api.get("/dashboard"),
+            json!({ "totalEvents": 3, "activeEvents": 2, "totalTokens": 7, "redeemedTokens": 0, "activeViewers": 0 })
+        );
+        assert_eq!(flags(&switch("unarchive")), (Some(false), Some(false)));
+        assert_eq!(flags(&switch("activate")), (Some(true), Some(false)));
+        assert_eq!(api.get("/dashboard")["activeEvents"], 3);
+    });
+}
+
+#[test]
+fn malformed_ids_are_400_and_unknown_ones_404() {
+    Org::run(V1, |_, api| {
+        for (method, path) in [("GET", "/events/abc-123"), ("PATCH", "/codes/tok-1/revoke")] {
+            api.bad_request(method, path, None, "The id in the path must be a UUID");
+        }
+        let unknown = uuid::Uuid::new_v4();
+        for (method, path, message) in [
+            ("GET", format!("/events/{unknown}"), "Event not found"),
+            ("GET", format!("/events/{unknown}/codes"), "Event not found"),
+            ("GET", format!("/codes/{unknown}"), "Access code not found"),
+            (
+                "PATCH",
+                format!("/codes/{unknown}/unrevoke"),
+                "Access code not found",
+            ),
+        ] {
+            api.refused(method, &path, None, 404, message);
+        }
+    });
+}
+
+#[test]
+fn deleting_an_event_deletes_its_codes() {
+    Org::run(V1, |_, api| {
+        let gala = WithCodes::spring_gala(api);
+        assert_eq!(api.total("/codes"), 7);
+        assert_eq!(
+            api.ok("DELETE", &gala.path, None, 200),
+            json!({ "deleted": true })
+        );
+        api.refused("GET", &gala.path, None, 404, "Event not found");
+        api.refused(
+            "GET",
+            &format!("/codes?eventId={}", gala.id),
+            None,
+            404,
+            "Event not found",
+        );
+        assert_eq!(api.total("/codes"), 0);
+        api.refused(
+            "GET",
+            &format!("/codes/{}", gala.batch[0]),
+            None,
+            404,
+            "Access code not found",
+        );
+        assert_eq!(
+            api.get("/dashboard"),
+            json!({ "totalEvents": 2, "activeEvents": 2, "totalTokens": 0, "redeemedTokens": 0, "activeViewers": 0 })
+        );
+    });
 }

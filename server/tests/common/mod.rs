@@ -1,5 +1,6 @@
 //! What the server tests share: the real `streamgate` binary on free ports, a small HTTP client
-//! that shows every status and redirect as it is, and running a test on both databases.
+//! that shows every status and redirect as it is, running a test on both databases, and exact
+//! checks of the values the server makes up (codes, times, `Retry-After`).
 
 #![allow(dead_code)] // each test file uses its own subset
 
@@ -15,11 +16,15 @@ use std::{
 use serde_json::Value;
 use streamgate_domain::{store::DatabaseLocation, testing::TestDatabase};
 
+pub mod admin;
+pub mod jwt;
 pub mod viewing;
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_streamgate");
 pub const ADMIN_USER: &str = "operator";
 pub const ADMIN_PASS: &str = "break-glass-password";
+/// The settings that configure the break-glass admin.
+pub const BREAK_GLASS: [(&str, &str); 2] = [("ADMIN_USER", ADMIN_USER), ("ADMIN_PASS", ADMIN_PASS)];
 
 pub fn free_port() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
@@ -68,11 +73,16 @@ pub struct Server {
 impl Server {
     /// Serves with the break-glass admin configured.
     pub fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
-        Server::start_with(
-            data_dir,
-            database_url,
-            &[("ADMIN_USER", ADMIN_USER), ("ADMIN_PASS", ADMIN_PASS)],
-        )
+        Server::start_with(data_dir, database_url, &BREAK_GLASS)
+    }
+
+    /// Serves with the break-glass admin configured and `settings` besides.
+    pub fn start_with_admin(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        settings: &[(&str, &str)],
+    ) -> Server {
+        Server::start_with(data_dir, database_url, &[&BREAK_GLASS, settings].concat())
     }
 
     pub fn start_with(data_dir: &Path, database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
@@ -297,7 +307,7 @@ pub fn post_json(url: &str, headers: &[(&str, &str)], body: Value) -> Reply {
 }
 
 /// Runs `test` on SQLite (no `DATABASE_URL`), then on a fresh PostgreSQL database.
-pub fn on_both_databases(test: fn(Option<&str>)) {
+pub fn on_both_databases(test: impl Fn(Option<&str>)) {
     test(None);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let Some(db) = runtime.block_on(TestDatabase::postgres()) else {
@@ -310,8 +320,34 @@ pub fn on_both_databases(test: fn(Option<&str>)) {
     drop(db);
 }
 
+/// Runs a `streamgate` command that must fail saying `text` on standard error; returns all it
+/// said there.
+pub fn fails_saying(mut command: Command, text: &str) -> String {
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "it succeeded: {stderr}");
+    assert!(stderr.contains(text), "{text:?} not in {stderr}");
+    stderr
+}
+
 /// `streamgate admin create` for a user of the only account (the account and its owner when
-/// there is none yet); returns the member as JSON.
+/// there is none yet), with `--role` when given.
+pub fn admin_create(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    email: &str,
+    password: &str,
+    role: Option<&str>,
+) -> Command {
+    let mut command = streamgate(data_dir, database_url);
+    command.args(["admin", "create", "--email", email, "--password", password]);
+    if let Some(role) = role {
+        command.args(["--role", role]);
+    }
+    command
+}
+
+/// [`admin_create`] with a role, which must succeed; returns the member as JSON.
 pub fn create_user(
     data_dir: &Path,
     database_url: Option<&str>,
@@ -319,18 +355,13 @@ pub fn create_user(
     password: &str,
     role: &str,
 ) -> Value {
-    let mut command = streamgate(data_dir, database_url);
-    command.args([
-        "admin",
-        "create",
-        "--email",
+    run_json(admin_create(
+        data_dir,
+        database_url,
         email,
-        "--password",
         password,
-        "--role",
-        role,
-    ]);
-    run_json(command)
+        Some(role),
+    ))
 }
 
 /// A second organizer account with its owner, made through the domain (the command line only
@@ -360,32 +391,77 @@ pub fn create_other_account(
     })
 }
 
-/// Signs in on seed 002's `/api/admin/login`; returns the `cookie` header value.
-pub fn admin_cookie(server: &Server, email: Option<&str>, password: &str) -> String {
-    let body = match email {
-        Some(email) => serde_json::json!({ "email": email, "password": password }),
-        None => serde_json::json!({ "password": password }),
-    };
-    let reply = post_json(&server.app_url("/api/admin/login"), &[], body);
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    reply.session_cookie().expect("a session cookie").0
-}
-
-/// Signs in on `/api/v1/auth/login`; returns the `authorization` header value.
-pub fn v1_bearer(server: &Server, email: &str, password: &str) -> String {
-    let reply = post_json(
-        &server.app_url("/api/v1/auth/login"),
-        &[],
-        serde_json::json!({ "email": email, "password": password }),
-    );
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    format!("Bearer {}", reply.json()["data"]["token"].as_str().unwrap())
-}
-
 /// A request with an optional JSON body.
 pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Option<Value>) -> Reply {
     match body {
         Some(value) => request(method, url, headers, Body::Json(value)),
         None => request(method, url, headers, Body::Empty),
     }
+}
+
+/// Every `field` of the objects in `list`, as text.
+pub fn texts<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|item| {
+            item[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text {field} in {item}"))
+        })
+        .collect()
+}
+
+/// The `id`s of the objects in `list`, in order.
+pub fn ids(list: &Value) -> Vec<String> {
+    texts(list, "id").into_iter().map(str::to_owned).collect()
+}
+
+/// `items` in order.
+pub fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort();
+    items
+}
+
+/// An access code as the server makes them: 12 characters of A-Z, a-z and 0-9.
+pub fn assert_access_code(code: &str) {
+    assert!(
+        code.len() == 12 && code.chars().all(|c| c.is_ascii_alphanumeric()),
+        "not an access code: {code:?}"
+    );
+}
+
+/// A time the server wrote just now, in its one format: RFC 3339 in UTC with milliseconds
+/// (`2030-03-15T09:00:00.000Z`), within a minute of the test's clock.
+pub fn assert_recent_time(value: &Value) {
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a time: {value}"));
+    let time = chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|err| panic!("not RFC 3339 ({err}): {text}"))
+        .to_utc();
+    assert_eq!(
+        time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        text,
+        "not the server's time format"
+    );
+    let off = (chrono::Utc::now() - time).num_seconds().abs();
+    assert!(off < 60, "{text} is {off} s away from now");
+}
+
+/// The `Retry-After` of a refusal: a whole number of seconds within `range`.
+pub fn retry_after(reply: &Reply, range: std::ops::RangeInclusive<u64>) -> u64 {
+    let text = reply
+        .header("retry-after")
+        .unwrap_or_else(|| panic!("no Retry-After: {reply:?}"));
+    assert!(
+        !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()),
+        "Retry-After is not a whole number of seconds: {text:?}"
+    );
+    let seconds: u64 = text.parse().unwrap();
+    assert!(
+        range.contains(&seconds),
+        "Retry-After {seconds} not in {range:?}"
+    );
+    seconds
 }

@@ -11,7 +11,7 @@ use std::{
 
 use serde_json::{json, Value};
 
-use super::{admin_cookie, post_json, send, Reply, Server, ADMIN_PASS};
+use super::{admin::admin_cookie, jwt, post_json, send, Reply, Server};
 
 /// The committed test stream: `stream.m3u8` (master), `180p/` and `360p/` with three segments.
 pub const FIXTURE_STREAM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/stream");
@@ -33,8 +33,6 @@ impl Stage {
         let dir = tempfile::tempdir().unwrap();
         let streams = dir.path().join("streams");
         let mut all: Vec<(&str, &str)> = vec![
-            ("ADMIN_USER", super::ADMIN_USER),
-            ("ADMIN_PASS", ADMIN_PASS),
             ("STREAMGATE_STREAM_ROOT", streams.to_str().unwrap()),
             ("STREAMGATE_VALIDATE_RATE_LIMIT", "100000"),
             ("STREAMGATE_REFRESH_RATE_LIMIT", "100000"),
@@ -47,7 +45,7 @@ impl Stage {
             OWNER_PASSWORD,
             "owner",
         );
-        let server = Server::start_with(dir.path(), database_url, &all);
+        let server = Server::start_with_admin(dir.path(), database_url, &all);
         let cookie = admin_cookie(&server, Some(OWNER_EMAIL), OWNER_PASSWORD);
         Stage {
             server,
@@ -55,6 +53,11 @@ impl Stage {
             streams,
             dir,
         }
+    }
+
+    /// Runs `test` on SQLite, then on PostgreSQL, each time on a fresh stage with `env`.
+    pub fn run(env: &[(&str, &str)], test: impl Fn(&Stage)) {
+        super::on_both_databases(|database_url| test(&Stage::start(database_url, env)));
     }
 
     /// A seed 002 admin call with the session cookie.
@@ -110,6 +113,12 @@ impl Stage {
         self.event(-10, 2, 48, codes)
     }
 
+    /// A live event with one code, and the playback token that code validated for.
+    pub fn watching(&self) -> (String, String) {
+        let (event_id, codes) = self.live_event(1);
+        (event_id, self.token(codes[0]["code"].as_str().unwrap()))
+    }
+
     pub fn validate(&self, code: &str) -> Reply {
         post_json(
             &self.server.app_url("/api/tokens/validate"),
@@ -118,11 +127,25 @@ impl Stage {
         )
     }
 
-    /// The playback token for `code`, which must validate.
+    /// The playback token for `code`, which must validate: a JWT for this code, its event and a
+    /// new session.
     pub fn token(&self, code: &str) -> String {
         let reply = self.validate(code);
         assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.json()["playbackToken"].as_str().unwrap().to_owned()
+        let grant = reply.json();
+        let token = grant["playbackToken"].as_str().unwrap().to_owned();
+        jwt::playback_claims(&token, code, grant["eventId"].as_str().unwrap());
+        token
+    }
+
+    /// A GET on the app listener without credentials.
+    pub fn app_get(&self, path: &str) -> Reply {
+        super::get(&self.server.app_url(path), &[])
+    }
+
+    /// A GET on the HLS listener without headers (a token, if any, in the query string).
+    pub fn hls_get(&self, path: &str) -> Reply {
+        super::get(&self.server.hls_url(path), &[])
     }
 
     /// A POST to seed 002's playback API with the token as bearer.
