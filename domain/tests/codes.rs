@@ -654,8 +654,8 @@ async fn summaries_and_dashboard_count_per_account(store: Arc<dyn Store>) {
         (
             stats.total_events,
             stats.active_events,
-            stats.total_tokens,
-            stats.redeemed_tokens
+            stats.total_codes,
+            stats.redeemed_codes
         ),
         (3, 1, 9, 0)
     );
@@ -666,7 +666,7 @@ async fn summaries_and_dashboard_count_per_account(store: Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    assert_eq!((all.total_events, all.total_tokens), (4, 13));
+    assert_eq!((all.total_events, all.total_codes), (4, 13));
 
     let events = domain.events();
     let list = |query: EventQuery| events.list_summaries(&owner, query);
@@ -675,7 +675,7 @@ async fn summaries_and_dashboard_count_per_account(store: Arc<dyn Store>) {
     let counts: Vec<(String, i64)> = page
         .items
         .iter()
-        .map(|s| (s.event.title.clone(), s.count.tokens))
+        .map(|s| (s.event.title.clone(), s.count.codes))
         .collect();
     assert!(counts.contains(&("Annual Keynote".into(), 7)), "{counts:?}");
     assert!(counts.contains(&("Gala".into(), 0)), "{counts:?}");
@@ -727,7 +727,7 @@ async fn summaries_and_dashboard_count_per_account(store: Arc<dyn Store>) {
         .get_summary(&owner, keynote.id)
         .await
         .unwrap();
-    assert_eq!(summary.count.tokens, 7);
+    assert_eq!(summary.count.codes, 7);
 }
 
 /// The command line and start-up tasks (the demo) mint and list codes of any account's events,

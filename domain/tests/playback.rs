@@ -545,14 +545,14 @@ async fn dashboard_counts_live_viewers(store: Arc<dyn Store>) {
     let first = validate(&domain, &codes[0].code).await.unwrap();
     validate(&domain, &codes[1].code).await.unwrap();
     let stats = domain.events().dashboard(&owner).await.unwrap();
-    assert_eq!((stats.active_viewers, stats.redeemed_tokens), (2, 2));
+    assert_eq!((stats.active_viewers, stats.redeemed_codes), (2, 2));
     domain
         .playback()
         .release(&first.playback_token)
         .await
         .unwrap();
     let stats = domain.events().dashboard(&owner).await.unwrap();
-    assert_eq!((stats.active_viewers, stats.redeemed_tokens), (1, 2));
+    assert_eq!((stats.active_viewers, stats.redeemed_codes), (1, 2));
     // Another account sees none of them.
     let other = self::owner(&domain).await;
     assert_eq!(

@@ -334,13 +334,18 @@ fn restarts_reuse_the_demo_event_and_print_a_code_nobody_uses() {
 }
 
 #[test]
-fn without_an_account_the_demo_is_skipped_and_the_server_serves() {
+fn with_only_the_break_glass_admin_the_demo_plays_in_the_default_account() {
     let dir = tempfile::tempdir().unwrap();
-    // The break-glass admin can sign in, so no account is made on the first start.
+    // Nobody but the break-glass admin can sign in, so no owner is made; the installation's
+    // default account is, and the demo lives there.
     let server = Server::start_serving(dir.path(), None, &["--demo"], &BREAK_GLASS);
-    let line = server.wait_for_log("demo: not started");
-    assert!(line.contains("no account"), "{line}");
-    let health = common::get(&server.app_url("/api/v1/health"), &[]);
-    assert_eq!(health.status, 200);
-    assert!(demo_events(dir.path(), None).is_empty());
+    let code = logged_code(&server);
+    let grant = validate(&server, &code);
+    assert_eq!(grant["event"]["title"], TITLE);
+    let event_id = grant["eventId"].as_str().unwrap().to_owned();
+    assert_eq!(status(&server, &event_id), "live");
+    assert!(server.terminate().success());
+    let demos = demo_events(dir.path(), None);
+    assert_eq!(demos.len(), 1, "{demos:?}");
+    assert_eq!(demos[0]["id"], event_id.as_str());
 }

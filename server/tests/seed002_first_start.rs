@@ -69,7 +69,7 @@ fn the_break_glass_password_alone_signs_in_and_admin_writes_land_in_the_default_
         seed_002_admin_writes_work(&server, &cookie);
 
         // `/api/v1` still asks the superadmin which account it means.
-        let bearer = common::v1_bearer(&server, ADMIN_USER, ADMIN_PASS);
+        let bearer = common::admin::v1_bearer(&server, ADMIN_USER, ADMIN_PASS);
         let reply = post_json(
             &server.app_url("/api/v1/events"),
             &[("authorization", &bearer)],

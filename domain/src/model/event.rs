@@ -129,9 +129,11 @@ pub struct EventSummary {
     pub count: EventCounts,
 }
 
+/// In the domain these are access codes; the wire keeps seed 002's name, `tokens`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventCounts {
-    pub tokens: i64,
+    #[serde(rename = "tokens")]
+    pub codes: i64,
 }
 
 /// Which events to list: all by default.
@@ -151,8 +153,11 @@ pub struct DashboardStats {
     pub total_events: i64,
     /// Active and not archived.
     pub active_events: i64,
-    pub total_tokens: i64,
-    pub redeemed_tokens: i64,
+    /// Access codes; the wire keeps seed 002's `totalTokens` and `redeemedTokens`.
+    #[serde(rename = "totalTokens")]
+    pub total_codes: i64,
+    #[serde(rename = "redeemedTokens")]
+    pub redeemed_codes: i64,
     /// Viewers with a live playback session now.
     pub active_viewers: i64,
 }
@@ -188,7 +193,7 @@ mod tests {
 
         let summary = EventSummary {
             event,
-            count: EventCounts { tokens: 100 },
+            count: EventCounts { codes: 100 },
         };
         let json = serde_json::to_value(&summary).unwrap();
         assert_eq!(json["_count"]["tokens"], 100);

@@ -96,14 +96,14 @@ impl<'a> EventService<'a> {
             page: PageRequest::first(0),
             ..CodeQuery::default()
         };
-        let (_, tokens) = self
+        let (_, codes) = self
             .context
             .store
             .list_codes(event.account_id, &query, None, time::now())
             .await?;
         Ok(EventSummary {
             event,
-            count: EventCounts { tokens },
+            count: EventCounts { codes },
         })
     }
 

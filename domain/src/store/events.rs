@@ -171,6 +171,7 @@ where
 struct EventSummaryRow {
     #[sqlx(flatten)]
     event: Event,
+    /// The column keeps seed 002's name for the count.
     tokens: i64,
 }
 
@@ -178,7 +179,7 @@ impl From<EventSummaryRow> for EventSummary {
     fn from(row: EventSummaryRow) -> Self {
         EventSummary {
             event: row.event,
-            count: EventCounts { tokens: row.tokens },
+            count: EventCounts { codes: row.tokens },
         }
     }
 }
@@ -273,15 +274,15 @@ macro_rules! impl_event_store {
                 let events = sqlx::query_as(SELECT_EVENT_STATS).bind(account_id);
                 let (total_events, active_events) = events.fetch_one(&self.pool).await?;
                 let codes = sqlx::query_as(SELECT_CODE_STATS).bind(account_id);
-                let (total_tokens, redeemed_tokens) = codes.fetch_one(&self.pool).await?;
+                let (total_codes, redeemed_codes) = codes.fetch_one(&self.pool).await?;
                 let viewers = sqlx::query_scalar(COUNT_LIVE_SESSIONS)
                     .bind(account_id)
                     .bind(live_since);
                 Ok(DashboardStats {
                     total_events,
                     active_events,
-                    total_tokens,
-                    redeemed_tokens,
+                    total_codes,
+                    redeemed_codes,
                     active_viewers: viewers.fetch_one(&self.pool).await?,
                 })
             }

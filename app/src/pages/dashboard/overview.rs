@@ -59,8 +59,8 @@ fn StatCards(stats: DashboardStats) -> impl IntoView {
     let cards = [
         ("stat-events", "Events", stats.total_events),
         ("stat-active-events", "Active events", stats.active_events),
-        ("stat-codes", "Access codes", stats.total_tokens),
-        ("stat-redeemed", "Redeemed codes", stats.redeemed_tokens),
+        ("stat-codes", "Access codes", stats.total_codes),
+        ("stat-redeemed", "Redeemed codes", stats.redeemed_codes),
         ("stat-viewers", "Viewers now", stats.active_viewers),
     ];
     view! {

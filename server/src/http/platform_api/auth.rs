@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::{body, error::envelope, error::ApiError, PlatformApi};
 use crate::http::{
-    shared::{event_routes::Caller, sign_in},
+    shared::{door::Call, sign_in},
     AppState,
 };
 
@@ -49,33 +49,26 @@ async fn login(
     Ok(envelope(TokenData { token }))
 }
 
-async fn me(State(state): State<AppState>, Caller(principal, _): Caller<PlatformApi>) -> ApiResult {
-    Ok(envelope(state.domain.auth().me(&principal).await?))
+async fn me(call: Call<PlatformApi>) -> ApiResult {
+    Ok(envelope(call.domain.auth().me(&call.principal).await?))
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct PasswordChange {
-    current_password: String,
-    new_password: String,
+    #[serde(rename = "currentPassword")]
+    current: String,
+    #[serde(rename = "newPassword")]
+    new: String,
 }
 
 async fn change_password(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<PlatformApi>,
+    call: Call<PlatformApi>,
     input: Result<Json<PasswordChange>, JsonRejection>,
 ) -> ApiResult {
-    let input = body(input)?;
-    state
-        .domain
-        .accounts()
-        .change_own_password(
-            &principal,
-            &input.current_password,
-            &input.new_password,
-            Some(peer.ip()),
-        )
+    let PasswordChange { current, new } = body(input)?;
+    let accounts = call.domain.accounts();
+    accounts
+        .change_own_password(&call.principal, &current, &new, call.ip)
         .await?;
     Ok(envelope(json!({ "changed": true })))
 }

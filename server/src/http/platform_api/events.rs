@@ -2,18 +2,18 @@
 //! what only this door has (paged event lists, `PATCH` on an event, one code by id).
 
 use axum::{
-    extract::{rejection::PathRejection, rejection::QueryRejection, Path, Query, State},
+    extract::{rejection::QueryRejection, Query},
     routing::{get, patch},
     Json, Router,
 };
 use serde_json::Value;
-use uuid::Uuid;
 
 use super::{error::envelope, error::ApiError, PlatformApi};
 use crate::http::{
     shared::{
+        door::{Call, OfCode, PathId},
         event_input::{query_params, ListParams},
-        event_routes::{self, path_id, Caller, IdKind},
+        event_routes,
     },
     AppState,
 };
@@ -33,20 +33,21 @@ pub fn router() -> Router<AppState> {
 /// A page of events with their code counts, the latest start first: `search`, `active`,
 /// `archived`, `limit`, `cursor` or `offset`.
 async fn list_events(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<PlatformApi>,
+    call: Call<PlatformApi>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> ApiResult {
     let query = query_params(params)?.event_query()?;
-    let events = state.domain.events();
-    Ok(envelope(events.list_summaries(&principal, query).await?))
+    let events = call.domain.events();
+    Ok(envelope(
+        events.list_summaries(&call.principal, query).await?,
+    ))
 }
 
 async fn get_code(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<PlatformApi>,
-    id: Result<Path<Uuid>, PathRejection>,
+    call: Call<PlatformApi>,
+    PathId(id, _): PathId<PlatformApi, OfCode>,
 ) -> ApiResult {
-    let id = path_id::<PlatformApi>(id, IdKind::Code)?;
-    Ok(envelope(state.domain.codes().get(&principal, id).await?))
+    Ok(envelope(
+        call.domain.codes().get(&call.principal, id).await?,
+    ))
 }

@@ -8,7 +8,7 @@ mod events;
 mod users;
 
 use axum::{
-    extract::{rejection::JsonRejection, rejection::QueryRejection, Query},
+    extract::rejection::JsonRejection,
     http::{request::Parts, StatusCode},
     routing::get,
     Json, Router,
@@ -27,7 +27,8 @@ use super::{
     ops,
     shared::{
         caller,
-        event_routes::{EventDoor, IdKind},
+        door::{Door, IdKind},
+        event_routes::EventDoor,
         with_callers,
     },
     AppState,
@@ -36,8 +37,7 @@ use super::{
 /// The platform door.
 pub struct PlatformApi;
 
-impl EventDoor for PlatformApi {
-    const CODES: &'static str = "codes";
+impl Door for PlatformApi {
     type Error = ApiError;
 
     /// Any credential; otherwise seed 001's 401, saying why a presented one was refused.
@@ -52,16 +52,20 @@ impl EventDoor for PlatformApi {
         envelope(value)
     }
 
-    fn code_page(page: Page<AccessCode>) -> Json<Value> {
-        envelope(page)
-    }
-
     fn bad_id(_: IdKind) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "The id in the path must be a UUID")
     }
 
     fn no_route() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "Cannot find this route")
+    }
+}
+
+impl EventDoor for PlatformApi {
+    const CODES: &'static str = "codes";
+
+    fn code_page(page: Page<AccessCode>) -> Json<Value> {
+        envelope(page)
     }
 
     /// The account named, else the member's own; the superadmin must name one.
@@ -87,11 +91,5 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// A JSON body, or seed 001's 400 saying what is wrong with it.
 fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(value)| value)
-        .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))
-}
-
-fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    query
-        .map(|Query(value)| value)
         .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))
 }

@@ -1,24 +1,19 @@
 //! `/api/v1/users` and `/api/v1/audit`: an account's team and its audit trail.
 
-use std::net::SocketAddr;
-
 use axum::{
-    extract::{
-        rejection::{JsonRejection, PathRejection, QueryRejection},
-        ConnectInfo, Path, Query, State,
-    },
-    http::StatusCode,
+    extract::{rejection::JsonRejection, FromRequestParts, Query},
+    http::{request::Parts, StatusCode},
     routing::{get, patch},
     Json, Router,
 };
 use serde::Deserialize;
 use serde_json::Value;
-use streamgate_domain::model::{MemberChange, NewMember, Role};
+use streamgate_domain::model::{MemberChange, NewMember};
 use uuid::Uuid;
 
-use super::{body, error::envelope, error::ApiError, query, PlatformApi};
+use super::{body, error::envelope, error::ApiError, PlatformApi};
 use crate::http::{
-    shared::event_routes::{path_id, Caller, IdKind},
+    shared::door::{Call, OfUser, PathId},
     AppState,
 };
 
@@ -31,84 +26,65 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AccountQuery {
-    /// The superadmin names the account; members get their own (naming another is a 404).
-    account_id: Option<Uuid>,
+/// `?accountId=`: the superadmin names the account; members get their own (naming another is
+/// a 404).
+struct AskedAccount(Option<Uuid>);
+
+impl<S: Send + Sync> FromRequestParts<S> for AskedAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct AccountQuery {
+            account_id: Option<Uuid>,
+        }
+        let Query(asked) = Query::<AccountQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
+        Ok(AskedAccount(asked.account_id))
+    }
 }
 
-async fn list_users(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<PlatformApi>,
-    asked: Result<Query<AccountQuery>, QueryRejection>,
-) -> ApiResult {
-    let account_id = query(asked)?.account_id;
-    let accounts = state.domain.accounts();
-    Ok(envelope(accounts.members(&principal, account_id).await?))
+async fn list_users(call: Call<PlatformApi>, AskedAccount(asked): AskedAccount) -> ApiResult {
+    let accounts = call.domain.accounts();
+    Ok(envelope(accounts.members(&call.principal, asked).await?))
 }
 
+/// A new member; the superadmin names the account, members add to their own.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct NewUser {
     #[serde(flatten)]
     member: NewMember,
-    /// The superadmin names the account; members add to their own.
     account_id: Option<Uuid>,
 }
 
 async fn add_user(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<PlatformApi>,
+    call: Call<PlatformApi>,
     input: Result<Json<NewUser>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let input = body(input)?;
-    let created = state
-        .domain
-        .accounts()
-        .add_member(&principal, input.account_id, input.member, Some(peer.ip()))
-        .await?;
-    Ok((StatusCode::CREATED, envelope(created)))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UserChange {
-    role: Option<Role>,
-    is_active: Option<bool>,
+    let NewUser { member, account_id } = body(input)?;
+    let accounts = call.domain.accounts();
+    let created = accounts.add_member(&call.principal, account_id, member, call.ip);
+    Ok((StatusCode::CREATED, envelope(created.await?)))
 }
 
 /// A role and an active change in one request are one audited change.
 async fn update_user(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<PlatformApi>,
-    user_id: Result<Path<Uuid>, PathRejection>,
-    input: Result<Json<UserChange>, JsonRejection>,
+    call: Call<PlatformApi>,
+    PathId(user_id, _): PathId<PlatformApi, OfUser>,
+    change: Result<Json<MemberChange>, JsonRejection>,
 ) -> ApiResult {
-    let user_id = path_id::<PlatformApi>(user_id, IdKind::User)?;
-    let input = body(input)?;
-    let change = MemberChange {
-        role: input.role,
-        is_active: input.is_active,
-    };
-    let member = state
-        .domain
-        .accounts()
-        .update_member(&principal, user_id, change, Some(peer.ip()))
-        .await?;
-    Ok(envelope(member))
+    let change = body(change)?;
+    let accounts = call.domain.accounts();
+    let member = accounts.update_member(&call.principal, user_id, change, call.ip);
+    Ok(envelope(member.await?))
 }
 
-async fn audit(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<PlatformApi>,
-    asked: Result<Query<AccountQuery>, QueryRejection>,
-) -> ApiResult {
-    let account_id = query(asked)?.account_id;
-    let accounts = state.domain.accounts();
+async fn audit(call: Call<PlatformApi>, AskedAccount(asked): AskedAccount) -> ApiResult {
+    let accounts = call.domain.accounts();
     Ok(envelope(
-        accounts.audit_trail(&principal, account_id).await?,
+        accounts.audit_trail(&call.principal, asked).await?,
     ))
 }

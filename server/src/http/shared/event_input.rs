@@ -177,10 +177,9 @@ impl From<CodesBody> for NewCodes {
 
 /// `POST …/bulk-revoke`: seed 002 names the list `tokenIds`; `/api/v1` also takes `codeIds`.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct BulkRevokeBody {
-    #[serde(alias = "codeIds")]
-    pub token_ids: Vec<Uuid>,
+    #[serde(rename = "tokenIds", alias = "codeIds")]
+    pub code_ids: Vec<Uuid>,
 }
 
 /// List filters and paging, all as text so each bad value gets a 400 naming its parameter.

@@ -2,19 +2,19 @@
 //! same inputs and the same service calls, rendered by each door in its own wire format. A
 //! route added here is on both doors.
 
-use std::{future::Future, net::SocketAddr};
+use std::future::Future;
 
 use axum::{
     extract::{
-        rejection::{JsonRejection, PathRejection, QueryRejection},
-        ConnectInfo, FromRequestParts, Path, Query, State,
+        rejection::{JsonRejection, QueryRejection},
+        Path, Query,
     },
-    http::{request::Parts, StatusCode},
+    http::StatusCode,
     response::Response,
     routing::{get, patch, post},
     Json, Router,
 };
-use serde::{de::IntoDeserializer, Deserialize, Serialize};
+use serde::{de::IntoDeserializer, Deserialize};
 use serde_json::{json, Map, Value};
 use streamgate_domain::{
     model::{AccessCode, Page, Principal},
@@ -24,7 +24,7 @@ use streamgate_domain::{
 use uuid::Uuid;
 
 use super::{
-    error::Refusal,
+    door::{Call, Door, IdKind, OfCode, OfEvent, PathId},
     event_input::{
         csv_download, json_body, query_params, BulkRevokeBody, CodesBody, EventBody,
         EventPatchBody, ListParams,
@@ -32,31 +32,14 @@ use super::{
 };
 use crate::http::AppState;
 
-/// Which kind of id a path carries, for the door's "not a UUID" message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IdKind {
-    Event,
-    Code,
-    User,
-}
-
-/// What differs between the two doors: who may call, what codes are called, how a body and an
-/// error look, and which account a new event goes to.
-pub trait EventDoor: Send + Sync + 'static {
+/// What differs between the two event doors beyond being doors: what codes are called, how a
+/// page of them looks, and which account a new event goes to.
+pub trait EventDoor: Door {
     /// Seed 002 calls access codes `tokens` in its paths and bodies; `/api/v1` calls them `codes`.
     const CODES: &'static str;
-    type Error: Refusal;
 
-    /// The caller, or the door's 401.
-    fn authenticate(parts: &Parts) -> Result<Principal, Self::Error>;
-    /// A success body.
-    fn render<T: Serialize>(value: T) -> Json<Value>;
     /// A page of codes.
     fn code_page(page: Page<AccessCode>) -> Json<Value>;
-    /// The 400 for a path id that is not a UUID.
-    fn bad_id(kind: IdKind) -> Self::Error;
-    /// The 404 for a path no route answers.
-    fn no_route() -> Self::Error;
     /// The account a new event goes to, when the body names `asked` or none.
     fn event_account(
         domain: &Domain,
@@ -65,18 +48,9 @@ pub trait EventDoor: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Uuid, DomainError>> + Send;
 }
 
-/// The caller of door `D`.
-pub struct Caller<D>(pub Principal, pub std::marker::PhantomData<D>);
-
-impl<D: EventDoor, S: Send + Sync> FromRequestParts<S> for Caller<D> {
-    type Rejection = D::Error;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        D::authenticate(parts).map(|principal| Caller(principal, std::marker::PhantomData))
-    }
-}
-
-type Reply<D, T = Json<Value>> = Result<T, <D as EventDoor>::Error>;
+type Reply<D, T = Json<Value>> = Result<T, <D as Door>::Error>;
+type EventId<D> = PathId<D, OfEvent>;
+type CodeId<D> = PathId<D, OfCode>;
 
 /// The shared routes, relative to the door's root.
 pub fn routes<D: EventDoor>() -> Router<AppState> {
@@ -100,135 +74,101 @@ pub fn routes<D: EventDoor>() -> Router<AppState> {
         )
         .route(&format!("/{codes}"), get(list_codes::<D>))
         .route(&format!("/{codes}/bulk-revoke"), post(bulk_revoke::<D>))
-        .route(&format!("/{codes}/{{id}}/revoke"), patch(revoke::<D>))
-        .route(&format!("/{codes}/{{id}}/unrevoke"), patch(unrevoke::<D>))
+        .route(
+            &format!("/{codes}/{{id}}/revoke"),
+            patch(set_revoked::<D, true>),
+        )
+        .route(
+            &format!("/{codes}/{{id}}/unrevoke"),
+            patch(set_revoked::<D, false>),
+        )
         .route("/dashboard", get(dashboard::<D>))
 }
 
-/// The id in the path, or the door's 400.
-pub fn path_id<D: EventDoor>(
-    path: Result<Path<Uuid>, PathRejection>,
-    kind: IdKind,
-) -> Reply<D, Uuid> {
-    path.map(|Path(id)| id).map_err(|_| D::bad_id(kind))
-}
-
 async fn create_event<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
+    call: Call<D>,
     body: Result<Json<EventBody>, JsonRejection>,
 ) -> Reply<D, (StatusCode, Json<Value>)> {
     let body = json_body(body)?;
-    let account_id = D::event_account(&state.domain, &principal, body.account_id).await?;
-    let event = state
-        .domain
-        .events()
-        .create(&principal, account_id, body.new_event()?, Some(peer.ip()))
-        .await?;
-    Ok((StatusCode::CREATED, D::render(event)))
+    let account_id = D::event_account(&call.domain, &call.principal, body.account_id).await?;
+    let input = body.new_event()?;
+    let events = call.domain.events();
+    let event = events.create(&call.principal, account_id, input, call.ip);
+    Ok((StatusCode::CREATED, D::render(event.await?)))
 }
 
-async fn get_event<D: EventDoor>(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> Reply<D> {
-    let id = path_id::<D>(id, IdKind::Event)?;
-    let event = state.domain.events().get_summary(&principal, id).await?;
-    Ok(D::render(event))
+async fn get_event<D: EventDoor>(call: Call<D>, PathId(id, _): EventId<D>) -> Reply<D> {
+    let events = call.domain.events();
+    Ok(D::render(events.get_summary(&call.principal, id).await?))
 }
 
 pub async fn update_event<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
+    call: Call<D>,
+    PathId(id, _): EventId<D>,
     body: Result<Json<EventPatchBody>, JsonRejection>,
 ) -> Reply<D> {
-    let id = path_id::<D>(id, IdKind::Event)?;
     let patch = json_body(body)?.patch()?;
-    let events = state.domain.events();
-    let event = events
-        .update(&principal, id, patch, Some(peer.ip()))
-        .await?;
-    Ok(D::render(event))
+    let events = call.domain.events();
+    Ok(D::render(
+        events.update(&call.principal, id, patch, call.ip).await?,
+    ))
 }
 
-async fn delete_event<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> Reply<D> {
-    let id = path_id::<D>(id, IdKind::Event)?;
-    state
-        .domain
-        .events()
-        .delete(&principal, id, None, Some(peer.ip()))
-        .await?;
+async fn delete_event<D: EventDoor>(call: Call<D>, PathId(id, _): EventId<D>) -> Reply<D> {
+    let events = call.domain.events();
+    events.delete(&call.principal, id, None, call.ip).await?;
     Ok(D::render(json!({ "deleted": true })))
 }
 
 /// `PATCH …/events/:id/{activate,deactivate,archive,unarchive}`.
 async fn switch_event<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
+    call: Call<D>,
     Path((id, switch)): Path<(String, String)>,
 ) -> Reply<D> {
     let switch = EventSwitch::deserialize(switch.as_str().into_deserializer())
         .map_err(|_: serde::de::value::Error| D::no_route())?;
     let id = Uuid::try_parse(&id).map_err(|_| D::bad_id(IdKind::Event))?;
-    let events = state.domain.events();
-    let event = events
-        .switch(&principal, id, switch, Some(peer.ip()))
-        .await?;
-    Ok(D::render(event))
+    let events = call.domain.events();
+    Ok(D::render(
+        events.switch(&call.principal, id, switch, call.ip).await?,
+    ))
 }
 
+/// A page of the codes of `event_id` (else of the `eventId` parameter, else all).
 async fn code_page<D: EventDoor>(
-    state: &AppState,
-    principal: &Principal,
+    call: Call<D>,
     params: Result<Query<ListParams>, QueryRejection>,
     event_id: Option<Uuid>,
 ) -> Reply<D> {
     let query = query_params(params)?.code_query(event_id)?;
-    let page = state.domain.codes().list(principal, query).await?;
-    Ok(D::code_page(page))
+    let codes = call.domain.codes();
+    Ok(D::code_page(codes.list(&call.principal, query).await?))
 }
 
 async fn list_event_codes<D: EventDoor>(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
+    call: Call<D>,
+    PathId(id, _): EventId<D>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Reply<D> {
-    let id = path_id::<D>(id, IdKind::Event)?;
-    code_page::<D>(&state, &principal, params, Some(id)).await
+    code_page(call, params, Some(id)).await
 }
 
 async fn list_codes<D: EventDoor>(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<D>,
+    call: Call<D>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Reply<D> {
-    code_page::<D>(&state, &principal, params, None).await
+    code_page(call, params, None).await
 }
 
 async fn generate_codes<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
+    call: Call<D>,
+    PathId(id, _): EventId<D>,
     body: Result<Json<CodesBody>, JsonRejection>,
 ) -> Reply<D, (StatusCode, Json<Value>)> {
-    let id = path_id::<D>(id, IdKind::Event)?;
-    let input = json_body(body)?;
-    let codes = state
-        .domain
-        .codes()
-        .generate(&principal, id, input.into(), Some(peer.ip()))
+    let input = json_body(body)?.into();
+    let service = call.domain.codes();
+    let codes = service
+        .generate(&call.principal, id, input, call.ip)
         .await?;
     let count = codes.len();
     let mut body = Map::new();
@@ -238,61 +178,39 @@ async fn generate_codes<D: EventDoor>(
 }
 
 async fn export_codes<D: EventDoor>(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
+    call: Call<D>,
+    PathId(id, _): EventId<D>,
 ) -> Reply<D, Response> {
-    let id = path_id::<D>(id, IdKind::Event)?;
-    let (event, codes) = state.domain.codes().export(&principal, id).await?;
+    let (event, codes) = call.domain.codes().export(&call.principal, id).await?;
     Ok(csv_download(&event, &codes))
 }
 
-async fn revoke<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
+/// `PATCH …/:id/revoke` and `…/:id/unrevoke`.
+async fn set_revoked<D: EventDoor, const REVOKED: bool>(
+    call: Call<D>,
+    PathId(id, _): CodeId<D>,
 ) -> Reply<D> {
-    let id = path_id::<D>(id, IdKind::Code)?;
-    let codes = state.domain.codes();
-    Ok(D::render(
-        codes.revoke(&principal, id, Some(peer.ip())).await?,
-    ))
-}
-
-async fn unrevoke<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> Reply<D> {
-    let id = path_id::<D>(id, IdKind::Code)?;
-    let codes = state.domain.codes();
-    Ok(D::render(
-        codes.unrevoke(&principal, id, Some(peer.ip())).await?,
-    ))
+    let codes = call.domain.codes();
+    let code = if REVOKED {
+        codes.revoke(&call.principal, id, call.ip).await?
+    } else {
+        codes.unrevoke(&call.principal, id, call.ip).await?
+    };
+    Ok(D::render(code))
 }
 
 async fn bulk_revoke<D: EventDoor>(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Caller(principal, _): Caller<D>,
+    call: Call<D>,
     body: Result<Json<BulkRevokeBody>, JsonRejection>,
 ) -> Reply<D> {
-    let body = json_body(body)?;
-    let revoked = state
-        .domain
-        .codes()
-        .bulk_revoke(&principal, &body.token_ids, Some(peer.ip()))
-        .await?;
+    let ids = json_body(body)?.code_ids;
+    let codes = call.domain.codes();
+    let revoked = codes.bulk_revoke(&call.principal, &ids, call.ip).await?;
     Ok(D::render(json!({ "revoked": revoked })))
 }
 
-async fn dashboard<D: EventDoor>(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<D>,
-) -> Reply<D> {
+async fn dashboard<D: EventDoor>(call: Call<D>) -> Reply<D> {
     Ok(D::render(
-        state.domain.events().dashboard(&principal).await?,
+        call.domain.events().dashboard(&call.principal).await?,
     ))
 }

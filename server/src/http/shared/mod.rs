@@ -5,6 +5,7 @@
 pub mod caller;
 pub mod client_address;
 pub mod csrf;
+pub mod door;
 pub mod error;
 pub mod event_input;
 pub mod event_routes;

@@ -6,8 +6,7 @@ use std::net::SocketAddr;
 use axum::{
     extract::{rejection::JsonRejection, ConnectInfo, State},
     http::{request::Parts, StatusCode},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,26 +14,19 @@ use tower_sessions::Session;
 
 use super::{error::AdminError, Seed002};
 use crate::http::{
-    shared::{event_routes::EventDoor, session, sign_in},
+    shared::{door::Door, session, sign_in},
     AppState,
 };
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/session", get(session_status))
-}
 
 /// Seed 002 sends `{"password"}` (the break-glass admin, or the installation's first owner);
 /// users add `"email"`.
 #[derive(Deserialize)]
-struct LoginBody {
+pub struct LoginBody {
     email: Option<String>,
     password: String,
 }
 
-async fn login(
+pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
@@ -55,12 +47,12 @@ async fn login(
     Ok(Json(json!({ "success": true })))
 }
 
-async fn logout(session: Session) -> Result<Json<Value>, AdminError> {
+pub async fn logout(session: Session) -> Result<Json<Value>, AdminError> {
     session::sign_out(&session).await.map_err(session_failure)?;
     Ok(Json(json!({ "success": true })))
 }
 
-async fn session_status(parts: Parts) -> Json<Value> {
+pub async fn session_status(parts: Parts) -> Json<Value> {
     let authenticated = Seed002::authenticate(&parts).is_ok();
     Json(json!({ "authenticated": authenticated }))
 }

@@ -3,7 +3,7 @@
 //! The operations themselves are shared with `/api/v1` ([`event_routes`]).
 
 use axum::{
-    extract::{rejection::QueryRejection, Query, State},
+    extract::{rejection::QueryRejection, Query},
     http::{request::Parts, StatusCode},
     routing::get,
     Json, Router,
@@ -20,14 +20,14 @@ use super::{error::AdminError, Seed002};
 use crate::http::{
     shared::{
         caller,
+        door::{Call, Door, IdKind},
         event_input::{query_params, ListParams},
-        event_routes::{self, Caller, EventDoor, IdKind},
+        event_routes::{self, EventDoor},
     },
     AppState,
 };
 
-impl EventDoor for Seed002 {
-    const CODES: &'static str = "tokens";
+impl Door for Seed002 {
     type Error = AdminError;
 
     /// Seed 002: "All admin endpoints require an authenticated session"; otherwise
@@ -42,15 +42,6 @@ impl EventDoor for Seed002 {
         Json(serde_json::to_value(value).expect("domain types serialize"))
     }
 
-    /// `{"tokens": […], "total": N, "nextCursor": …}`: the seed's `tokens` plus the paging fields.
-    fn code_page(page: Page<AccessCode>) -> Json<Value> {
-        Json(json!({
-            "tokens": page.items,
-            "total": page.total,
-            "nextCursor": page.next_cursor,
-        }))
-    }
-
     fn bad_id(kind: IdKind) -> AdminError {
         let message = match kind {
             IdKind::Event => "Invalid event id",
@@ -62,6 +53,19 @@ impl EventDoor for Seed002 {
 
     fn no_route() -> AdminError {
         AdminError::new(StatusCode::NOT_FOUND, "Not found")
+    }
+}
+
+impl EventDoor for Seed002 {
+    const CODES: &'static str = "tokens";
+
+    /// `{"tokens": […], "total": N, "nextCursor": …}`: the seed's `tokens` plus the paging fields.
+    fn code_page(page: Page<AccessCode>) -> Json<Value> {
+        Json(json!({
+            "tokens": page.items,
+            "total": page.total,
+            "nextCursor": page.next_cursor,
+        }))
     }
 
     /// The seed has no accounts: without `accountId` the caller's own, or the installation's
@@ -86,15 +90,11 @@ pub fn router() -> Router<AppState> {
 /// Every event the caller sees with its token count: `{"events": […]}`, the latest start first.
 /// Optional `search`, `active`, `archived` filters; no paging (the seed lists all).
 async fn list_events(
-    State(state): State<AppState>,
-    Caller(principal, _): Caller<Seed002>,
+    call: Call<Seed002>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<Value>, AdminError> {
     let query = query_params(params)?.event_query()?;
-    let events = state
-        .domain
-        .events()
-        .list_all_summaries(&principal, query)
-        .await?;
-    Ok(Json(json!({ "events": events })))
+    let events = call.domain.events();
+    let all = events.list_all_summaries(&call.principal, query).await?;
+    Ok(Json(json!({ "events": all })))
 }

@@ -9,12 +9,15 @@ mod viewer;
 
 pub use viewer::PlaybackBase;
 
-use axum::Router;
+use axum::{
+    routing::{get, post},
+    Router,
+};
 
 use error::AdminError;
 
 use super::{
-    shared::{event_routes::EventDoor, with_callers},
+    shared::{door::Door, with_callers},
     AppState,
 };
 
@@ -24,7 +27,9 @@ pub struct Seed002;
 pub fn router(state: &AppState) -> Router<AppState> {
     // Only the admin API knows callers: viewers and edges carry their own credentials.
     let admin = Router::new()
-        .merge(admin::router())
+        .route("/login", post(admin::login))
+        .route("/logout", post(admin::logout))
+        .route("/session", get(admin::session_status))
         .merge(events::router())
         .fallback(|| async { Seed002::no_route() });
     Router::new()

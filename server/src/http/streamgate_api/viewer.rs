@@ -27,6 +27,12 @@ use crate::http::{
 
 type ViewerResult<T> = Result<Json<T>, ViewerError>;
 
+/// `POST /api/tokens/validate`'s body.
+#[derive(Deserialize)]
+struct ValidateBody {
+    code: String,
+}
+
 /// Where viewers reach the HLS listener (seed 002's `playbackBaseUrl`).
 #[derive(Clone, Debug)]
 pub struct PlaybackBase {
@@ -57,11 +63,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/playback/heartbeat", post(heartbeat))
         .route("/api/playback/release", post(release))
         .route("/api/events/{id}/status", get(event_status))
-}
-
-#[derive(Deserialize)]
-struct ValidateBody {
-    code: String,
 }
 
 async fn validate(

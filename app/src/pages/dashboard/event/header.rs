@@ -74,7 +74,7 @@ pub fn EventHeader(
                 <p class="muted">
                     <span class="badge" data-testid="event-status">{status_label(&event)}</span>
                     " · "
-                    {format!("{} codes", summary.count.tokens)}
+                    {format!("{} codes", summary.count.codes)}
                 </p>
             </div>
             {switches}

@@ -127,7 +127,7 @@ fn SummaryTable(page: Page<EventSummary>) -> impl IntoView {
     let rows = page
         .items
         .into_iter()
-        .map(|summary| (summary.event, Some(summary.count.tokens)))
+        .map(|summary| (summary.event, Some(summary.count.codes)))
         .collect::<Vec<_>>();
     view! {
         {(!rows.is_empty()).then(|| view! {
