@@ -4,13 +4,12 @@
 
 mod common;
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-};
+use std::time::Duration;
 
-use axum::{extract::Request, http::StatusCode, response::IntoResponse, Router};
-use common::viewing::{fixture_bytes, Stage};
+use common::{
+    origin::FakeOrigin,
+    viewing::{fixture_bytes, Stage},
+};
 
 /// A playlist whose bytes say which file was served.
 fn playlist(name: &str) -> Vec<u8> {
@@ -52,49 +51,19 @@ fn an_encoders_master_m3u8_plays_as_the_entry_playlist() {
     assert_eq!(reply.bytes, playlist("master.m3u8"));
 }
 
-/// An origin that has only `/<event>/master.m3u8` and the fixture's variants, counting the
-/// paths it was asked for.
-struct MasterOnlyOrigin {
-    addr: SocketAddr,
-    asked: Arc<Mutex<Vec<String>>>,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl MasterOnlyOrigin {
-    fn start() -> MasterOnlyOrigin {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let asked: Arc<Mutex<Vec<String>>> = Arc::default();
-        let log = asked.clone();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = Router::new().fallback(move |request: Request| {
-            let log = log.clone();
-            async move {
-                let path = request.uri().path().to_owned();
-                log.lock().unwrap().push(path.clone());
-                let file = path.rsplit('/').next().unwrap_or_default().to_owned();
-                match file.as_str() {
-                    "master.m3u8" => fixture_bytes("stream.m3u8").into_response(),
-                    "seg1.ts" => fixture_bytes("180p/seg1.ts").into_response(),
-                    _ => StatusCode::NOT_FOUND.into_response(),
-                }
-            }
-        });
-        runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
-        MasterOnlyOrigin {
-            addr,
-            asked,
-            _runtime: runtime,
-        }
+/// An origin that has only `master.m3u8` and the fixture's first 180p segment.
+fn master_only(path: &str) -> Option<String> {
+    match path.rsplit('/').next() {
+        Some("master.m3u8") => Some("stream.m3u8".to_owned()),
+        Some("seg1.ts") => Some("180p/seg1.ts".to_owned()),
+        _ => None,
     }
 }
 
 #[test]
 fn an_upstream_origin_with_master_m3u8_plays_through_the_entry_playlist() {
-    let origin = MasterOnlyOrigin::start();
-    let base = format!("http://{}/hls/", origin.addr);
+    let origin = FakeOrigin::serving(Duration::ZERO, master_only);
+    let base = origin.url("/hls/");
     let stage = Stage::start(
         None,
         &[
@@ -111,20 +80,15 @@ fn an_upstream_origin_with_master_m3u8_plays_through_the_entry_playlist() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.bytes, fixture_bytes("stream.m3u8"));
     // stream.m3u8 first, then master.m3u8; the later names were not needed.
+    let asked = |name: &str| origin.hits(&format!("/hls/{event}/{name}"));
     assert_eq!(
-        *origin.asked.lock().unwrap(),
-        [
-            format!("/hls/{event}/stream.m3u8"),
-            format!("/hls/{event}/master.m3u8")
-        ]
+        ["stream.m3u8", "master.m3u8", "index.m3u8", "playlist.m3u8"].map(asked),
+        [1, 1, 0, 0]
     );
 
     // Files beside it come from the same directory.
     let reply = stage.stream(&format!("/streams/{event}/180p/seg1.ts"), &token);
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.bytes, fixture_bytes("180p/seg1.ts"));
-    assert_eq!(
-        origin.asked.lock().unwrap().last().unwrap(),
-        &format!("/hls/{event}/180p/seg1.ts")
-    );
+    assert_eq!(asked("180p/seg1.ts"), 1);
 }

@@ -5,17 +5,21 @@ mod common;
 
 use std::{
     net::TcpStream,
-    path::Path,
+    path::{Path, PathBuf},
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
 use common::{free_port, streamgate};
 
-/// A site root whose `pkg/streamgate.js` has `script` as its text.
-fn site_with_bundle(root: &Path, script: &str) {
-    std::fs::create_dir_all(root.join("pkg")).unwrap();
-    std::fs::write(root.join("pkg/streamgate.js"), script).unwrap();
+/// A data directory with a site root (`site/`) whose `pkg/streamgate.js` has `script` as its
+/// text.
+fn site_with_bundle(script: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/streamgate.js"), script).unwrap();
+    (dir, site)
 }
 
 fn serve(data_dir: &Path, site_root: &Path) -> Command {
@@ -31,11 +35,8 @@ fn serve(data_dir: &Path, site_root: &Path) -> Command {
 
 #[test]
 fn a_site_built_without_split_is_refused_with_the_command_to_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
     // What cargo-leptos leaves in the bundle of the lazy routes without `--split`.
-    site_with_bundle(
-        &site,
+    let (dir, site) = site_with_bundle(
         "import * as split from \"__wasm_split_placeholder__\";\nexport default function init() {}\n",
     );
     let output = serve(dir.path(), &site).output().unwrap();
@@ -55,12 +56,8 @@ fn a_site_built_without_split_is_refused_with_the_command_to_run() {
 
 #[test]
 fn a_split_site_is_served() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    site_with_bundle(
-        &site,
-        "import * as split from \"./__wasm_split.______________________.js\";\n",
-    );
+    let (dir, site) =
+        site_with_bundle("import * as split from \"./__wasm_split.______________________.js\";\n");
     let app = free_port();
     let mut command = serve(dir.path(), &site);
     command.env("STREAMGATE_APP_ADDR", app.to_string());

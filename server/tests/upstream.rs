@@ -5,86 +5,14 @@
 
 mod common;
 
-use std::{
-    collections::HashMap,
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    thread,
-    time::Duration,
-};
+use std::{thread, time::Duration};
 
-use axum::{extract::Request, http::StatusCode, response::IntoResponse, Router};
 use common::{
+    origin::FakeOrigin,
     send,
-    viewing::{fixture_bytes, Stage, FIXTURE_STREAM},
+    viewing::{fixture_bytes, Stage},
 };
 use serde_json::json;
-
-/// An HLS origin on a free local port: serves the fixture stream under any prefix, slowly,
-/// counting requests per path; `stop` takes it down (connections refused).
-struct FakeOrigin {
-    addr: SocketAddr,
-    hits: Arc<Mutex<HashMap<String, usize>>>,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl FakeOrigin {
-    fn start(delay: Duration) -> FakeOrigin {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-        let counted = hits.clone();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = Router::new().fallback(move |request: Request| {
-            let counted = counted.clone();
-            async move {
-                let path = request.uri().path().to_owned();
-                *counted.lock().unwrap().entry(path.clone()).or_default() += 1;
-                tokio::time::sleep(delay).await;
-                // Variants' files by their last two segments; any other playlist is the master.
-                let parts: Vec<&str> = path.rsplit('/').take(2).collect();
-                let relative = match parts.as_slice() {
-                    [file, variant] if variant.ends_with('p') => format!("{variant}/{file}"),
-                    [file, ..] if file.ends_with(".m3u8") => "stream.m3u8".to_owned(),
-                    [file, ..] => (*file).to_owned(),
-                    [] => String::new(),
-                };
-                match std::fs::read(std::path::Path::new(FIXTURE_STREAM).join(relative)) {
-                    Ok(bytes) => bytes.into_response(),
-                    Err(_) => StatusCode::NOT_FOUND.into_response(),
-                }
-            }
-        });
-        runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
-        FakeOrigin {
-            addr,
-            hits,
-            runtime: Some(runtime),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn hits(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
-    }
-
-    fn stop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(Duration::from_secs(1));
-        }
-    }
-}
-
-impl Drop for FakeOrigin {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 const ALLOW_PRIVATE: (&str, &str) = ("STREAMGATE_UPSTREAM_ALLOW_PRIVATE", "true");
 

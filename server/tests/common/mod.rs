@@ -18,6 +18,7 @@ use streamgate_domain::{store::DatabaseLocation, testing::TestDatabase};
 
 pub mod admin;
 pub mod jwt;
+pub mod origin;
 pub mod viewing;
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_streamgate");

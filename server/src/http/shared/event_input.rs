@@ -334,22 +334,13 @@ mod tests {
     use super::*;
 
     fn event(title: &str) -> Event {
-        let at = time::parse("2025-03-15T09:00:00Z").unwrap();
-        Event {
-            id: Uuid::nil(),
-            account_id: None,
-            title: title.into(),
-            description: None,
-            stream_url: None,
-            poster_url: None,
-            starts_at: at,
-            ends_at: at,
-            access_window_hours: 48,
-            is_active: true,
-            is_archived: false,
-            created_at: at,
-            updated_at: at,
-        }
+        let at = "2025-03-15T09:00:00.000Z";
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::nil(), "title": title, "startsAt": at, "endsAt": at,
+            "accessWindowHours": 48, "isActive": true, "isArchived": false,
+            "createdAt": at, "updatedAt": at,
+        }))
+        .expect("an event")
     }
 
     #[test]
