@@ -19,7 +19,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 if ! cargo leptos --version >/dev/null 2>&1; then
-  step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (the slowest step: about 13 minutes, once per machine)"
+  step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (the slowest step: about 16 minutes on 2 cores, once per machine)"
   # no_downloads: cargo-leptos must never fetch tools from outside the package registries.
   # A lighter release profile roughly halves its build time; its speed does not matter.
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
