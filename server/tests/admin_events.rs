@@ -313,19 +313,17 @@ fn the_dashboard_counts_events_active_ones_and_codes_of_the_account() {
 }
 
 #[test]
-fn the_superadmin_names_the_account_and_members_cannot_name_another() {
+fn the_superadmin_acts_on_the_default_account_or_the_one_named_and_members_cannot_name_another() {
     Org::run(ADMIN, |org, admin| {
         let other = org.other(ADMIN);
         let superadmin = org.superadmin(ADMIN);
         let ours = admin.create_event(seed_002_event());
         let theirs = other.create_event(seed_002_event());
 
-        superadmin.bad_request(
-            "POST",
-            "/events",
-            Some(seed_002_event()),
-            "accountId is required for the superadmin",
-        );
+        // Seed 002's door has no accounts: without `accountId` the superadmin acts on the
+        // installation's default account, the oldest one (ours).
+        let defaulted = superadmin.create_event(seed_002_event());
+        assert_eq!(defaulted["accountId"], org.owner["accountId"]);
         let placed = superadmin.create_event(with(
             seed_002_event(),
             json!({ "accountId": org.owner["accountId"] }),
@@ -335,10 +333,10 @@ fn the_superadmin_names_the_account_and_members_cannot_name_another() {
         let everything = ids(&superadmin.get("/events")["events"]);
         assert_eq!(
             sorted(everything),
-            sorted(ids(&json!([ours, theirs, placed])))
+            sorted(ids(&json!([ours, theirs, placed, defaulted])))
         );
         let mine = ids(&admin.get("/events")["events"]);
-        assert_eq!(sorted(mine), sorted(ids(&json!([ours, placed]))));
+        assert_eq!(sorted(mine), sorted(ids(&json!([ours, placed, defaulted]))));
 
         // Members naming another account find nothing there.
         admin.refused(
