@@ -330,33 +330,58 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
 
     // An administrator promotes the editor to viewer... and back; owners are not theirs to make.
     let viewer = accounts
-        .change_role(&session(&admin), editor.user_id, Role::Viewer, ip())
+        .update_member(
+            &session(&admin),
+            editor.user_id,
+            MemberChange::role(Role::Viewer),
+            ip(),
+        )
         .await
         .unwrap();
     assert_eq!(viewer.role, Role::Viewer);
     assert_refused!(
         accounts
-            .change_role(&session(&admin), editor.user_id, Role::Owner, ip())
+            .update_member(
+                &session(&admin),
+                editor.user_id,
+                MemberChange::role(Role::Owner),
+                ip()
+            )
             .await,
         DomainError::Validation { field: "role", .. }
     );
     assert_refused!(
         accounts
-            .change_role(&session(&admin), owner.user_id, Role::Viewer, ip())
+            .update_member(
+                &session(&admin),
+                owner.user_id,
+                MemberChange::role(Role::Viewer),
+                ip()
+            )
             .await,
         DomainError::Validation { field: "role", .. }
     );
     // The only owner cannot step down.
     assert_refused!(
         accounts
-            .change_role(&session(&owner), owner.user_id, Role::Editor, ip())
+            .update_member(
+                &session(&owner),
+                owner.user_id,
+                MemberChange::role(Role::Editor),
+                ip()
+            )
             .await,
         DomainError::Conflict { field: "role", .. }
     );
     // An editor-turned-viewer manages nobody.
     assert_refused!(
         accounts
-            .change_role(&session(&viewer), admin.user_id, Role::Viewer, ip())
+            .update_member(
+                &session(&viewer),
+                admin.user_id,
+                MemberChange::role(Role::Viewer),
+                ip()
+            )
             .await,
         DomainError::Forbidden {
             permission: Permission::UsersWrite
@@ -366,7 +391,12 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
     // Deactivation: not yourself; the member can no longer sign in; reactivation restores it.
     assert_refused!(
         accounts
-            .set_active(&session(&admin), admin.user_id, false, ip())
+            .update_member(
+                &session(&admin),
+                admin.user_id,
+                MemberChange::active(false),
+                ip()
+            )
             .await,
         DomainError::Validation {
             field: "isActive",
@@ -374,7 +404,12 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
         }
     );
     let deactivated = accounts
-        .set_active(&session(&admin), editor.user_id, false, ip())
+        .update_member(
+            &session(&admin),
+            editor.user_id,
+            MemberChange::active(false),
+            ip(),
+        )
         .await
         .unwrap();
     assert!(!deactivated.is_active);
@@ -383,7 +418,12 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
         DomainError::InvalidCredentials
     );
     accounts
-        .set_active(&session(&owner), editor.user_id, true, ip())
+        .update_member(
+            &session(&owner),
+            editor.user_id,
+            MemberChange::active(true),
+            ip(),
+        )
         .await
         .unwrap();
     accounts
@@ -469,13 +509,23 @@ async fn members_of_another_account_cannot_be_changed(store: Arc<dyn Store>) {
     let accounts = domain.accounts();
     assert_refused!(
         accounts
-            .change_role(&session(&owner_a), owner_b.user_id, Role::Viewer, None)
+            .update_member(
+                &session(&owner_a),
+                owner_b.user_id,
+                MemberChange::role(Role::Viewer),
+                None
+            )
             .await,
         DomainError::NotFound { what: "User" }
     );
     assert_refused!(
         accounts
-            .set_active(&session(&owner_a), owner_b.user_id, false, None)
+            .update_member(
+                &session(&owner_a),
+                owner_b.user_id,
+                MemberChange::active(false),
+                None
+            )
             .await,
         DomainError::NotFound { what: "User" }
     );
