@@ -37,6 +37,16 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
   throw new Error(`streamgate did not answer ${url} within 30 s`);
 }
 
+/** The environment for `streamgate serve` on `dataDir` at the two local ports. */
+export function serveEnv(dataDir: string, appPort: number, hlsPort: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    STREAMGATE_DATA_DIR: dataDir,
+    STREAMGATE_APP_ADDR: `127.0.0.1:${appPort}`,
+    STREAMGATE_HLS_ADDR: `127.0.0.1:${hlsPort}`,
+  };
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'streamgate-e2e-'));
   const [appPort, hlsPort] = [await freePort(), await freePort()];
@@ -53,10 +63,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = spawn(binary, ['serve'], {
     cwd: dataDir,
     env: {
-      ...process.env,
-      STREAMGATE_DATA_DIR: dataDir,
-      STREAMGATE_APP_ADDR: `127.0.0.1:${appPort}`,
-      STREAMGATE_HLS_ADDR: `127.0.0.1:${hlsPort}`,
+      ...serveEnv(dataDir, appPort, hlsPort),
       // Every test validates codes from 127.0.0.1; the limit itself is tested in Rust.
       STREAMGATE_VALIDATE_RATE_LIMIT: '1000',
       RUST_LOG: process.env.RUST_LOG ?? 'info',

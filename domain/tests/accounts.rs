@@ -68,6 +68,35 @@ async fn added(domain: &Domain, by: &Member, email: &str, role: Role) -> Member 
     add(domain, by, email, role).await.unwrap()
 }
 
+/// `by` changes the member `user_id`, signed in from [`ip`].
+async fn change_member(
+    domain: &Domain,
+    by: &Member,
+    user_id: Uuid,
+    change: MemberChange,
+) -> Result<Member, DomainError> {
+    domain
+        .accounts()
+        .update_member(&session(by), user_id, change, ip())
+        .await
+}
+
+async fn set_role(d: &Domain, by: &Member, id: Uuid, role: Role) -> Result<Member, DomainError> {
+    change_member(d, by, id, MemberChange::role(role)).await
+}
+
+async fn set_active(d: &Domain, by: &Member, id: Uuid, on: bool) -> Result<Member, DomainError> {
+    change_member(d, by, id, MemberChange::active(on)).await
+}
+
+/// A change of role and activity at once.
+fn both(role: Role, active: bool) -> MemberChange {
+    MemberChange {
+        role: Some(role),
+        is_active: Some(active),
+    }
+}
+
 fn ip() -> Option<IpAddr> {
     Some("203.0.113.7".parse().unwrap())
 }
@@ -329,35 +358,26 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
     let editor = added(&domain, &owner, "editor@acme.test", Role::Editor).await;
 
     // An administrator promotes the editor to viewer... and back; owners are not theirs to make.
-    let viewer = accounts
-        .change_role(&session(&admin), editor.user_id, Role::Viewer, ip())
+    let viewer = set_role(&domain, &admin, editor.user_id, Role::Viewer)
         .await
         .unwrap();
     assert_eq!(viewer.role, Role::Viewer);
     assert_refused!(
-        accounts
-            .change_role(&session(&admin), editor.user_id, Role::Owner, ip())
-            .await,
+        set_role(&domain, &admin, editor.user_id, Role::Owner).await,
         DomainError::Validation { field: "role", .. }
     );
     assert_refused!(
-        accounts
-            .change_role(&session(&admin), owner.user_id, Role::Viewer, ip())
-            .await,
+        set_role(&domain, &admin, owner.user_id, Role::Viewer).await,
         DomainError::Validation { field: "role", .. }
     );
     // The only owner cannot step down.
     assert_refused!(
-        accounts
-            .change_role(&session(&owner), owner.user_id, Role::Editor, ip())
-            .await,
+        set_role(&domain, &owner, owner.user_id, Role::Editor).await,
         DomainError::Conflict { field: "role", .. }
     );
     // An editor-turned-viewer manages nobody.
     assert_refused!(
-        accounts
-            .change_role(&session(&viewer), admin.user_id, Role::Viewer, ip())
-            .await,
+        set_role(&domain, &viewer, admin.user_id, Role::Viewer).await,
         DomainError::Forbidden {
             permission: Permission::UsersWrite
         }
@@ -365,16 +385,13 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
 
     // Deactivation: not yourself; the member can no longer sign in; reactivation restores it.
     assert_refused!(
-        accounts
-            .set_active(&session(&admin), admin.user_id, false, ip())
-            .await,
+        set_active(&domain, &admin, admin.user_id, false).await,
         DomainError::Validation {
             field: "isActive",
             ..
         }
     );
-    let deactivated = accounts
-        .set_active(&session(&admin), editor.user_id, false, ip())
+    let deactivated = set_active(&domain, &admin, editor.user_id, false)
         .await
         .unwrap();
     assert!(!deactivated.is_active);
@@ -382,8 +399,7 @@ async fn roles_change_and_members_deactivate_with_an_owner_always_left(store: Ar
         accounts.sign_in("editor@acme.test", PASSWORD, None).await,
         DomainError::InvalidCredentials
     );
-    accounts
-        .set_active(&session(&owner), editor.user_id, true, ip())
+    set_active(&domain, &owner, editor.user_id, true)
         .await
         .unwrap();
     accounts
@@ -469,13 +485,23 @@ async fn members_of_another_account_cannot_be_changed(store: Arc<dyn Store>) {
     let accounts = domain.accounts();
     assert_refused!(
         accounts
-            .change_role(&session(&owner_a), owner_b.user_id, Role::Viewer, None)
+            .update_member(
+                &session(&owner_a),
+                owner_b.user_id,
+                MemberChange::role(Role::Viewer),
+                None
+            )
             .await,
         DomainError::NotFound { what: "User" }
     );
     assert_refused!(
         accounts
-            .set_active(&session(&owner_a), owner_b.user_id, false, None)
+            .update_member(
+                &session(&owner_a),
+                owner_b.user_id,
+                MemberChange::active(false),
+                None
+            )
             .await,
         DomainError::NotFound { what: "User" }
     );
@@ -507,13 +533,8 @@ async fn a_role_and_activity_change_is_one_audited_change(store: Arc<dyn Store>)
     let domain = domain(store, EnforcementMode::On);
     let (account, owner) = bootstrap(&domain, "Acme", "owner@acme.test").await;
     let editor = added(&domain, &owner, "editor@acme.test", Role::Editor).await;
-    let change = MemberChange {
-        role: Some(Role::Viewer),
-        is_active: Some(false),
-    };
-    let changed = domain
-        .accounts()
-        .update_member(&session(&owner), editor.user_id, change, ip())
+    let change = both(Role::Viewer, false);
+    let changed = change_member(&domain, &owner, editor.user_id, change)
         .await
         .unwrap();
     assert_eq!((changed.role, changed.is_active), (Role::Viewer, false));
@@ -533,13 +554,8 @@ async fn a_role_and_activity_change_is_one_audited_change(store: Arc<dyn Store>)
     assert!(actions[2].1.ends_with("editor -> viewer"), "{actions:?}");
 
     // Only what differs counts: the same role again with a reactivation is a reactivation.
-    let change = MemberChange {
-        role: Some(Role::Viewer),
-        is_active: Some(true),
-    };
-    let back = domain
-        .accounts()
-        .update_member(&session(&owner), editor.user_id, change, ip())
+    let change = both(Role::Viewer, true);
+    let back = change_member(&domain, &owner, editor.user_id, change)
         .await
         .unwrap();
     assert_eq!((back.role, back.is_active), (Role::Viewer, true));
@@ -549,14 +565,7 @@ async fn a_role_and_activity_change_is_one_audited_change(store: Arc<dyn Store>)
         ("user.reactivated", "sign_in.failed")
     );
     // Nothing at all to change is a bad request.
-    let err = domain
-        .accounts()
-        .update_member(
-            &session(&owner),
-            editor.user_id,
-            MemberChange::default(),
-            ip(),
-        )
+    let err = change_member(&domain, &owner, editor.user_id, MemberChange::default())
         .await
         .unwrap_err();
     assert!(
@@ -570,30 +579,19 @@ async fn a_change_whose_second_half_is_refused_writes_nothing(store: Arc<dyn Sto
     let domain = domain(store, EnforcementMode::On);
     let (account, owner) = bootstrap(&domain, "Acme", "owner@acme.test").await;
     let admin = added(&domain, &owner, "admin@acme.test", Role::Administrator).await;
-    let accounts = domain.accounts();
     // Stepping down is allowed alone; deactivating oneself is not, so neither happens.
-    let change = MemberChange {
-        role: Some(Role::Editor),
-        is_active: Some(false),
-    };
+    let change = both(Role::Editor, false);
     assert_refused!(
-        accounts
-            .update_member(&session(&admin), admin.user_id, change, ip())
-            .await,
+        change_member(&domain, &admin, admin.user_id, change).await,
         DomainError::Validation {
             field: "isActive",
             ..
         }
     );
     // The only owner may become an editor no more than they may leave.
-    let change = MemberChange {
-        role: Some(Role::Editor),
-        is_active: Some(true),
-    };
+    let change = both(Role::Editor, true);
     assert_refused!(
-        accounts
-            .update_member(&session(&owner), owner.user_id, change, ip())
-            .await,
+        change_member(&domain, &owner, owner.user_id, change).await,
         DomainError::Conflict { field: "role", .. }
     );
     assert_eq!(
@@ -628,15 +626,9 @@ async fn a_failing_second_write_undoes_the_first(db: TestDatabase) {
             .await
         }
     }
-    let change = MemberChange {
-        role: Some(Role::Viewer),
-        is_active: Some(false),
-    };
+    let change = both(Role::Viewer, false);
     assert_refused!(
-        domain
-            .accounts()
-            .update_member(&session(&owner), editor.user_id, change, ip())
-            .await,
+        change_member(&domain, &owner, editor.user_id, change).await,
         DomainError::Storage(_)
     );
     assert_eq!(

@@ -9,7 +9,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use streamgate_domain::{
     assert_refused,
     authz::{Authorizer, EnforcementMode},
-    model::{time, CredentialKind, NewMember, Principal, Role, Subject},
+    model::{time, CredentialKind, MemberChange, NewMember, Principal, Role, Subject},
     service::{AuthConfig, BreakGlass, Domain, RateLimit, SessionRow, FIRST_OWNER_EMAIL},
     store::Store,
     testing::PASSWORD,
@@ -236,7 +236,12 @@ async fn deactivation_and_password_changes_void_earlier_credentials(store: Arc<d
     for active in [false, true] {
         domain
             .accounts()
-            .set_active(&owner_principal, editor.user_id, active, None)
+            .update_member(
+                &owner_principal,
+                editor.user_id,
+                MemberChange::active(active),
+                None,
+            )
             .await
             .unwrap();
         assert!(unauthenticated(

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../global-setup';
+import { freePort, serveEnv } from '../global-setup';
 import { expect, test } from './fixtures';
 
 test('serve --demo logs a URL that plays at once', async ({ page }) => {
@@ -13,13 +13,7 @@ test('serve --demo logs a URL that plays at once', async ({ page }) => {
   const [app, hls] = [await freePort(), await freePort()];
   const server = spawn(process.env.SG_BINARY!, ['serve', '--demo'], {
     cwd: dataDir,
-    env: {
-      ...process.env,
-      STREAMGATE_DATA_DIR: dataDir,
-      STREAMGATE_APP_ADDR: `127.0.0.1:${app}`,
-      STREAMGATE_HLS_ADDR: `127.0.0.1:${hls}`,
-      RUST_LOG: 'info',
-    },
+    env: { ...serveEnv(dataDir, app, hls), RUST_LOG: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   try {

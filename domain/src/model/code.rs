@@ -146,24 +146,33 @@ pub struct Page<T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::time;
-
-    fn code() -> AccessCode {
-        let at = time::parse("2025-03-15T09:00:00Z").unwrap();
+impl AccessCode {
+    /// An unused code of the nil event, created 2025-03-01T12:00Z and expiring
+    /// 2025-03-17T17:00Z, for unit tests.
+    pub(crate) fn sample(label: Option<&str>) -> Self {
+        use super::time;
         AccessCode {
             id: Uuid::nil(),
             code: "Ab3kF9mNx2Qp".into(),
             event_id: Uuid::nil(),
-            label: Some("VIP Guest 1".into()),
+            label: label.map(String::from),
             is_revoked: false,
             revoked_at: None,
             redeemed_at: None,
             redeemed_ip: None,
             expires_at: time::parse("2025-03-17T17:00:00Z").unwrap(),
-            created_at: at,
+            created_at: time::parse("2025-03-01T12:00:00Z").unwrap(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::time;
+
+    fn code() -> AccessCode {
+        AccessCode::sample(Some("VIP Guest 1"))
     }
 
     #[test]

@@ -51,6 +51,24 @@ pub struct MemberChange {
     pub is_active: Option<bool>,
 }
 
+impl MemberChange {
+    /// Another role, and nothing else.
+    pub fn role(role: Role) -> Self {
+        Self {
+            role: Some(role),
+            is_active: None,
+        }
+    }
+
+    /// Activation or deactivation, and nothing else.
+    pub fn active(active: bool) -> Self {
+        Self {
+            role: None,
+            is_active: Some(active),
+        }
+    }
+}
+
 /// How the caller proved who they are (seed 001's credential kinds, and the operator's console).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -71,70 +71,46 @@ impl TryFrom<String> for Role {
     }
 }
 
-/// An action on a kind of resource, written `resource:action` as seed 001 does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Permission {
-    EventsRead,
-    EventsWrite,
-    EventsDelete,
-    CodesRead,
-    CodesCreate,
-    CodesRevoke,
-    CodesExport,
-    SeTokensRead,
-    SeTokensCreate,
-    SeTokensDelete,
-    ApiTokensRead,
-    ApiTokensCreate,
-    ApiTokensDelete,
-    UsersRead,
-    UsersWrite,
-    UsageRead,
-    AuditRead,
+/// Declares [`Permission`], its [`Permission::ALL`] list and its `resource:action` names from
+/// one table, so the three cannot drift apart.
+macro_rules! permissions {
+    ($($variant:ident => $name:literal,)*) => {
+        /// An action on a kind of resource, written `resource:action` as seed 001 does.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Permission {
+            $($variant,)*
+        }
+
+        impl Permission {
+            pub const ALL: [Permission; [$($name),*].len()] = [$(Permission::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl Permission {
-    pub const ALL: [Permission; 17] = [
-        Permission::EventsRead,
-        Permission::EventsWrite,
-        Permission::EventsDelete,
-        Permission::CodesRead,
-        Permission::CodesCreate,
-        Permission::CodesRevoke,
-        Permission::CodesExport,
-        Permission::SeTokensRead,
-        Permission::SeTokensCreate,
-        Permission::SeTokensDelete,
-        Permission::ApiTokensRead,
-        Permission::ApiTokensCreate,
-        Permission::ApiTokensDelete,
-        Permission::UsersRead,
-        Permission::UsersWrite,
-        Permission::UsageRead,
-        Permission::AuditRead,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Permission::EventsRead => "events:read",
-            Permission::EventsWrite => "events:write",
-            Permission::EventsDelete => "events:delete",
-            Permission::CodesRead => "codes:read",
-            Permission::CodesCreate => "codes:create",
-            Permission::CodesRevoke => "codes:revoke",
-            Permission::CodesExport => "codes:export",
-            Permission::SeTokensRead => "se-tokens:read",
-            Permission::SeTokensCreate => "se-tokens:create",
-            Permission::SeTokensDelete => "se-tokens:delete",
-            Permission::ApiTokensRead => "api-tokens:read",
-            Permission::ApiTokensCreate => "api-tokens:create",
-            Permission::ApiTokensDelete => "api-tokens:delete",
-            Permission::UsersRead => "users:read",
-            Permission::UsersWrite => "users:write",
-            Permission::UsageRead => "usage:read",
-            Permission::AuditRead => "audit:read",
-        }
-    }
+permissions! {
+    EventsRead => "events:read",
+    EventsWrite => "events:write",
+    EventsDelete => "events:delete",
+    CodesRead => "codes:read",
+    CodesCreate => "codes:create",
+    CodesRevoke => "codes:revoke",
+    CodesExport => "codes:export",
+    SeTokensRead => "se-tokens:read",
+    SeTokensCreate => "se-tokens:create",
+    SeTokensDelete => "se-tokens:delete",
+    ApiTokensRead => "api-tokens:read",
+    ApiTokensCreate => "api-tokens:create",
+    ApiTokensDelete => "api-tokens:delete",
+    UsersRead => "users:read",
+    UsersWrite => "users:write",
+    UsageRead => "usage:read",
+    AuditRead => "audit:read",
 }
 
 impl std::fmt::Display for Permission {

@@ -43,22 +43,9 @@ fn formula_safe(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uuid::Uuid;
 
     fn code(label: Option<&str>) -> AccessCode {
-        let at = time::parse("2025-03-01T12:00:00Z").unwrap();
-        AccessCode {
-            id: Uuid::new_v4(),
-            code: "Ab3kF9mNx2Qp".into(),
-            event_id: Uuid::nil(),
-            label: label.map(String::from),
-            is_revoked: false,
-            revoked_at: None,
-            redeemed_at: None,
-            redeemed_ip: None,
-            expires_at: time::parse("2025-03-17T17:00:00Z").unwrap(),
-            created_at: at,
-        }
+        AccessCode::sample(label)
     }
 
     #[test]

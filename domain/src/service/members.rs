@@ -182,36 +182,6 @@ impl AccountService<'_> {
         Ok(changed)
     }
 
-    /// Gives a member another role: [`Self::update_member`] with the role alone.
-    pub async fn change_role(
-        &self,
-        principal: &Principal,
-        user_id: Uuid,
-        role: Role,
-        ip: Option<IpAddr>,
-    ) -> Result<Member, DomainError> {
-        let change = MemberChange {
-            role: Some(role),
-            is_active: None,
-        };
-        self.update_member(principal, user_id, change, ip).await
-    }
-
-    /// Deactivates or reactivates a member: [`Self::update_member`] with the flag alone.
-    pub async fn set_active(
-        &self,
-        principal: &Principal,
-        user_id: Uuid,
-        active: bool,
-        ip: Option<IpAddr>,
-    ) -> Result<Member, DomainError> {
-        let change = MemberChange {
-            role: None,
-            is_active: Some(active),
-        };
-        self.update_member(principal, user_id, change, ip).await
-    }
-
     /// A member changes their own password (no permission needed, the current one is). Their
     /// other sessions and tokens end; the caller signs in again.
     pub async fn change_own_password(

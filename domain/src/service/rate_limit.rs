@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Gcra, Store, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
@@ -40,8 +40,12 @@ impl RateLimit {
     ) -> Result<Option<u64>, StoreError> {
         let window_ms = self.per.as_millis() as i64;
         let interval_ms = (window_ms / i64::from(self.requests.max(1))).max(1);
+        let limit = Gcra {
+            interval_ms,
+            window_ms,
+        };
         let wait_ms = store
-            .rate_limit_hit(key, now.timestamp_millis(), interval_ms, window_ms)
+            .rate_limit_hit(key, now.timestamp_millis(), limit)
             .await?;
         Ok(wait_ms.map(|ms| (ms as u64).div_ceil(1000).max(1)))
     }

@@ -38,7 +38,7 @@ pub use events::EventStore;
 pub use location::DatabaseLocation;
 pub use playback::{ClaimOutcome, PlaybackStore, SessionClaim};
 pub use postgres::PostgresStore;
-pub use rate_limits::RateLimitStore;
+pub use rate_limits::{Gcra, RateLimitStore};
 pub use sessions::{DashboardSessionStore, SessionRow};
 pub use settings::SettingStore;
 pub use sqlite::SqliteStore;

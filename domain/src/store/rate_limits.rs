@@ -6,20 +6,26 @@ use super::{execute_with, PostgresStore, SqliteStore, StoreError};
 
 #[async_trait]
 pub trait RateLimitStore: Send + Sync {
-    /// One request against a GCRA limit on `key` at `now_ms` (Unix milliseconds): one request
-    /// per `interval_ms` on average, at most `window_ms / interval_ms` at once. `None` when the
-    /// request is allowed, else the milliseconds until one would be. Atomic, so the limit holds
-    /// across every app instance on the database.
+    /// One request against the GCRA `limit` on `key` at `now_ms` (Unix milliseconds). `None`
+    /// when the request is allowed, else the milliseconds until one would be. Atomic, so the
+    /// limit holds across every app instance on the database.
     async fn rate_limit_hit(
         &self,
         key: &str,
         now_ms: i64,
-        interval_ms: i64,
-        window_ms: i64,
+        limit: Gcra,
     ) -> Result<Option<i64>, StoreError>;
 
     /// Forgets keys whose allowance is full again at `now_ms`; returns how many.
     async fn prune_rate_limits(&self, now_ms: i64) -> Result<u64, StoreError>;
+}
+
+/// A GCRA limit: one request per `interval_ms` on average, at most `window_ms / interval_ms`
+/// at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gcra {
+    pub interval_ms: i64,
+    pub window_ms: i64,
 }
 
 /// GCRA in one statement: the key's theoretical arrival time moves on by one interval unless
@@ -36,8 +42,8 @@ const PRUNE_RATE_LIMITS: &str = "DELETE FROM rate_limits WHERE tat <= $1";
 
 /// The wait (at least a millisecond) after a refused hit, from the key's theoretical arrival
 /// time `tat` (none if the key was pruned meanwhile).
-fn wait_ms(tat: Option<i64>, now_ms: i64, interval_ms: i64, window_ms: i64) -> i64 {
-    let next = tat.unwrap_or(now_ms).max(now_ms) + interval_ms - window_ms;
+fn wait_ms(tat: Option<i64>, now_ms: i64, limit: Gcra) -> i64 {
+    let next = tat.unwrap_or(now_ms).max(now_ms) + limit.interval_ms - limit.window_ms;
     (next - now_ms).max(1)
 }
 
@@ -50,14 +56,13 @@ macro_rules! impl_rate_limit_store {
                 &self,
                 key: &str,
                 now_ms: i64,
-                interval_ms: i64,
-                window_ms: i64,
+                limit: Gcra,
             ) -> Result<Option<i64>, StoreError> {
                 let allowed: Option<i64> = sqlx::query_scalar(RATE_LIMIT_HIT)
                     .bind(key)
                     .bind(now_ms)
-                    .bind(interval_ms)
-                    .bind(window_ms)
+                    .bind(limit.interval_ms)
+                    .bind(limit.window_ms)
                     .fetch_optional(&self.pool)
                     .await?;
                 if allowed.is_some() {
@@ -67,7 +72,7 @@ macro_rules! impl_rate_limit_store {
                     .bind(key)
                     .fetch_optional(&self.pool)
                     .await?;
-                Ok(Some(wait_ms(tat, now_ms, interval_ms, window_ms)))
+                Ok(Some(wait_ms(tat, now_ms, limit)))
             }
 
             async fn prune_rate_limits(&self, now_ms: i64) -> Result<u64, StoreError> {

@@ -18,6 +18,8 @@ use crate::{
         signed_in::SignedIn,
     },
 };
+#[cfg(feature = "ssr")]
+use streamgate_domain::model::MemberChange;
 
 /// The users page's data: which account is shown, its members, and (for the superadmin) the
 /// accounts to choose from.
@@ -70,19 +72,21 @@ pub async fn add_user(
 
 #[server(prefix = "/_rpc", endpoint = "users/role")]
 pub async fn set_user_role(user_id: Uuid, role: Role) -> Result<Member, AppError> {
-    let (domain, principal) = server::caller()?;
-    Ok(domain
-        .accounts()
-        .change_role(&principal, user_id, role, server::client_ip())
-        .await?)
+    update_member(user_id, MemberChange::role(role)).await
 }
 
 #[server(prefix = "/_rpc", endpoint = "users/active")]
 pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<Member, AppError> {
+    update_member(user_id, MemberChange::active(active)).await
+}
+
+/// The caller changes one member of their account (the domain decides whether they may).
+#[cfg(feature = "ssr")]
+async fn update_member(user_id: Uuid, change: MemberChange) -> Result<Member, AppError> {
     let (domain, principal) = server::caller()?;
     Ok(domain
         .accounts()
-        .set_active(&principal, user_id, active, server::client_ip())
+        .update_member(&principal, user_id, change, server::client_ip())
         .await?)
 }
 

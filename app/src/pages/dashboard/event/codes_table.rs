@@ -15,20 +15,24 @@ use crate::{
 
 #[server(prefix = "/_rpc", endpoint = "codes/revoke")]
 pub async fn revoke_code(id: Uuid) -> Result<AccessCode, AppError> {
-    let (domain, principal) = server::caller()?;
-    Ok(domain
-        .codes()
-        .revoke(&principal, id, server::client_ip())
-        .await?)
+    set_revoked(id, true).await
 }
 
 #[server(prefix = "/_rpc", endpoint = "codes/unrevoke")]
 pub async fn unrevoke_code(id: Uuid) -> Result<AccessCode, AppError> {
+    set_revoked(id, false).await
+}
+
+/// The caller revokes a code or makes it work again (the domain decides whether they may).
+#[cfg(feature = "ssr")]
+async fn set_revoked(id: Uuid, revoked: bool) -> Result<AccessCode, AppError> {
     let (domain, principal) = server::caller()?;
-    Ok(domain
-        .codes()
-        .unrevoke(&principal, id, server::client_ip())
-        .await?)
+    let (codes, ip) = (domain.codes(), server::client_ip());
+    Ok(if revoked {
+        codes.revoke(&principal, id, ip).await?
+    } else {
+        codes.unrevoke(&principal, id, ip).await?
+    })
 }
 
 #[component]
