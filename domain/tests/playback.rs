@@ -83,7 +83,11 @@ async fn switch_off(domain: &Domain, owner: &Principal, event: &Event) {
 }
 
 async fn revoke(domain: &Domain, owner: &Principal, code: &AccessCode) {
-    domain.codes().revoke(owner, code.id, None).await.unwrap();
+    domain
+        .codes()
+        .set_revoked(owner, code.id, true, None)
+        .await
+        .unwrap();
 }
 
 fn ip(text: &str) -> Option<IpAddr> {
@@ -442,7 +446,7 @@ async fn the_feed_and_the_cache_follow_every_change(store: Arc<dyn Store>) {
     assert_eq!(feed.revocations[0].code, codes[0].code);
     domain
         .codes()
-        .unrevoke(&owner, codes[0].id, None)
+        .set_revoked(&owner, codes[0].id, false, None)
         .await
         .unwrap();
     assert!(admitted(0).is_ok());
@@ -523,7 +527,7 @@ async fn another_instance_learns_changes_by_syncing(store: Arc<dyn Store>) {
     let grant = validate(&here, &codes[0].code).await.unwrap();
     let since = time::now();
     here.codes()
-        .revoke(&owner, codes[0].id, None)
+        .set_revoked(&owner, codes[0].id, true, None)
         .await
         .unwrap();
     assert!(there

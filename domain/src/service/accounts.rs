@@ -55,7 +55,7 @@ impl<'a> AccountService<'a> {
         };
         let user = new_user_record(account.id, email, password, Role::Owner).await?;
         self.store
-            .insert_account_with_user(&account, &user)
+            .insert_account(&account, Some(&user))
             .await
             .map_err(email_conflict)?;
         let operator = actor(&Principal::Operator);
@@ -218,7 +218,7 @@ impl<'a> AccountService<'a> {
                 name: DEFAULT_ACCOUNT_NAME.into(),
                 created_at: time::now(),
             };
-            match self.store.insert_account(&account).await {
+            match self.store.insert_account(&account, None).await {
                 Ok(()) => {
                     let target = Some(format!("account:{id} ({})", account.name));
                     let operator = actor(&Principal::Operator);

@@ -149,27 +149,9 @@ impl<'a> CodeService<'a> {
         Ok((event, codes))
     }
 
-    /// Revokes a code (again: keeps the first revocation time). Needs `codes:revoke`.
-    pub async fn revoke(
-        &self,
-        principal: &Principal,
-        id: Uuid,
-        ip: Option<IpAddr>,
-    ) -> Result<AccessCode, DomainError> {
-        self.set_revoked(principal, id, true, ip).await
-    }
-
-    /// Makes a revoked code work again, unless it has expired. Needs `codes:revoke`.
-    pub async fn unrevoke(
-        &self,
-        principal: &Principal,
-        id: Uuid,
-        ip: Option<IpAddr>,
-    ) -> Result<AccessCode, DomainError> {
-        self.set_revoked(principal, id, false, ip).await
-    }
-
-    async fn set_revoked(
+    /// Revokes a code (again: keeps the first revocation time), or makes a revoked code work
+    /// again unless it has expired. Needs `codes:revoke`.
+    pub async fn set_revoked(
         &self,
         principal: &Principal,
         id: Uuid,

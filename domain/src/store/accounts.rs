@@ -23,14 +23,13 @@ pub struct UserRecord {
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
-    /// A new account and its first user, in one transaction.
-    async fn insert_account_with_user(
+    /// A new account, with its first user if given, in one transaction (the installation's
+    /// default account starts without users).
+    async fn insert_account(
         &self,
         account: &Account,
-        user: &UserRecord,
+        first_user: Option<&UserRecord>,
     ) -> Result<(), StoreError>;
-    /// A new account without users (the installation's default account).
-    async fn insert_account(&self, account: &Account) -> Result<(), StoreError>;
     async fn count_accounts(&self) -> Result<i64, StoreError>;
     async fn find_account(&self, id: Uuid) -> Result<Option<Account>, StoreError>;
     /// All accounts, oldest first.
@@ -113,27 +112,6 @@ const UPDATE_USER_ACTIVE: &str = "UPDATE users SET is_active = $2, updated_at = 
 const UPDATE_PASSWORD: &str = "UPDATE users \
     SET password_hash = $2, updated_at = $3, credentials_changed_at = $3 WHERE id = $1";
 
-/// Inserts an account row on `conn`.
-async fn insert_account_row<DB: Database, C: Connection<Database = DB>>(
-    conn: &mut C,
-    account: &Account,
-) -> Result<(), StoreError>
-where
-    for<'c> &'c mut C: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
-{
-    sqlx::query(INSERT_ACCOUNT)
-        .bind(account.id)
-        .bind(&account.name)
-        .bind(account.created_at)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// Inserts a user row and its membership row on `conn` (a transaction's, so both or neither).
 async fn insert_user_rows<DB: Database, C: Connection<Database = DB>>(
     conn: &mut C,
@@ -199,21 +177,22 @@ macro_rules! impl_account_store {
     ($store:ty) => {
         #[async_trait]
         impl AccountStore for $store {
-            async fn insert_account_with_user(
+            async fn insert_account(
                 &self,
                 account: &Account,
-                user: &UserRecord,
+                first_user: Option<&UserRecord>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                insert_account_row(&mut *tx, account).await?;
-                insert_user_rows(&mut *tx, user).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn insert_account(&self, account: &Account) -> Result<(), StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                insert_account_row(&mut *conn, account).await
+                sqlx::query(INSERT_ACCOUNT)
+                    .bind(account.id)
+                    .bind(&account.name)
+                    .bind(account.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(user) = first_user {
+                    insert_user_rows(&mut *tx, user).await?;
+                }
+                Ok(tx.commit().await?)
             }
 
             async fn count_accounts(&self) -> Result<i64, StoreError> {
@@ -324,10 +303,7 @@ mod tests {
             password_hash: "not a real hash".into(),
             credentials_changed_at: None,
         };
-        store
-            .insert_account_with_user(&account, &user)
-            .await
-            .unwrap();
+        store.insert_account(&account, Some(&user)).await.unwrap();
         user
     }
 

@@ -191,12 +191,8 @@ async fn set_revoked<D: EventDoor, const REVOKED: bool>(
     PathId(id, _): CodeId<D>,
 ) -> Reply<D> {
     let codes = call.domain.codes();
-    let code = if REVOKED {
-        codes.revoke(&call.principal, id, call.ip).await?
-    } else {
-        codes.unrevoke(&call.principal, id, call.ip).await?
-    };
-    Ok(D::render(code))
+    let code = codes.set_revoked(&call.principal, id, REVOKED, call.ip);
+    Ok(D::render(code.await?))
 }
 
 async fn bulk_revoke<D: EventDoor>(

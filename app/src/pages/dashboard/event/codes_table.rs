@@ -28,11 +28,7 @@ pub async fn unrevoke_code(id: Uuid) -> Result<AccessCode, AppError> {
 async fn set_revoked(id: Uuid, revoked: bool) -> Result<AccessCode, AppError> {
     let (domain, principal) = server::caller()?;
     let (codes, ip) = (domain.codes(), server::client_ip());
-    Ok(if revoked {
-        codes.revoke(&principal, id, ip).await?
-    } else {
-        codes.unrevoke(&principal, id, ip).await?
-    })
+    Ok(codes.set_revoked(&principal, id, revoked, ip).await?)
 }
 
 #[component]
