@@ -338,7 +338,8 @@ fn with_only_the_break_glass_admin_the_demo_plays_in_the_default_account() {
     let dir = tempfile::tempdir().unwrap();
     // Nobody but the break-glass admin can sign in, so no owner is made; the installation's
     // default account is, and the demo lives there.
-    let server = Server::start_serving(dir.path(), None, &["--demo"], &BREAK_GLASS);
+    let env = [BREAK_GLASS[0], BREAK_GLASS[1], ("RUST_LOG", "info")];
+    let server = Server::start_serving(dir.path(), None, &["--demo"], &env);
     let code = logged_code(&server);
     let grant = validate(&server, &code);
     assert_eq!(grant["event"]["title"], TITLE);
