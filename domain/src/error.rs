@@ -40,6 +40,11 @@ pub enum DomainError {
         permission: crate::model::Permission,
     },
 
+    /// The caller may not do this, whatever their permissions say (e.g. mint a token above
+    /// their own role).
+    #[error("{reason}")]
+    NotPermitted { reason: &'static str },
+
     /// Seed 002's public playback API said no, with its own status and wording.
     #[error(transparent)]
     Playback(#[from] PlaybackRefusal),
@@ -56,7 +61,7 @@ impl DomainError {
         match self {
             DomainError::Validation { .. } => 400,
             DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => 401,
-            DomainError::Forbidden { .. } => 403,
+            DomainError::Forbidden { .. } | DomainError::NotPermitted { .. } => 403,
             DomainError::NotFound { .. } => 404,
             DomainError::Conflict { .. } => 409,
             DomainError::TooManyAttempts { .. } => 429,

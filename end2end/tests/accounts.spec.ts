@@ -20,7 +20,7 @@ test.describe('without JavaScript', () => {
     await expect(page).toHaveURL(/\/admin\/users$/);
     await expect(page.getByTestId('signed-in-as')).toHaveText(`${owner.email} · owner`);
     const nav = page.getByRole('navigation', { name: 'Dashboard' });
-    await expect(nav.getByRole('link')).toHaveText(['Events', 'Users', 'Profile']);
+    await expect(nav.getByRole('link')).toHaveText(['Events', 'Users', 'API tokens', 'Profile']);
     await expect(page.getByTestId('members')).toContainText(owner.email);
 
     await page.getByRole('button', { name: 'Sign out' }).click();

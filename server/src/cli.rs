@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use streamgate_domain::{
     authz::EnforcementMode,
-    model::{NewEvent, Role},
+    model::{NewEvent, Role, TokenScope},
     store::DatabaseLocation,
 };
 use url::Url;
@@ -53,6 +53,37 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Manage API tokens from the command line.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Mint an `sk_` API token and print only the token (it is shown this once).
+    Create {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// 1 to 100 characters, to recognise it by.
+        #[arg(long)]
+        name: String,
+        /// global (acts as the superadmin) or account (bound to one account).
+        #[arg(long, default_value = "global", value_parser = parse_scope)]
+        scope: TokenScope,
+        /// The account an account token is bound to [default: the only account].
+        #[arg(long)]
+        account_id: Option<Uuid>,
+        /// An account token's role [default: owner].
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+    },
+}
+
+fn parse_scope(text: &str) -> Result<TokenScope, String> {
+    TokenScope::try_from(text.to_owned())
+        .map_err(|_| format!("`{text}` is not a scope: use global or account"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,13 +15,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use streamgate_domain::{
     authz::Authorizer,
-    model::{NewEvent, NewMember, Principal},
+    model::{NewApiToken, NewEvent, NewMember, Principal},
     service::Domain,
     store::StoreError,
     DomainError,
 };
 
-use cli::{AdminCommand, Cli, Command, DatabaseArgs, EventCommand};
+use cli::{AdminCommand, Cli, Command, DatabaseArgs, EventCommand, TokenCommand};
 
 /// Why the program stopped with an error; shown to the operator and mapped to exit code 1.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +64,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
         }
         Command::Event { command } => run_event_command(command).await,
         Command::Admin { command } => run_admin_command(command).await,
+        Command::Token { command } => run_token_command(command).await,
     }
 }
 
@@ -124,6 +125,34 @@ async fn run_admin_command(command: AdminCommand) -> Result<(), StartupError> {
         .await;
     domain.close().await;
     println!("{}", to_json(&created?));
+    Ok(())
+}
+
+/// `token create`: seed 001's token "minted once at install time"; stdout carries only the
+/// token, so a script can capture it.
+async fn run_token_command(command: TokenCommand) -> Result<(), StartupError> {
+    let TokenCommand::Create {
+        database,
+        name,
+        scope,
+        account_id,
+        role,
+    } = command;
+    let domain = open_domain(&database, Authorizer::default()).await?;
+    let asked = NewApiToken {
+        name,
+        scope,
+        account_id,
+        role,
+        allowed_ips: Vec::new(),
+        expires_at: None,
+    };
+    let minted = domain
+        .api_tokens()
+        .mint(&Principal::Operator, asked, None)
+        .await;
+    domain.close().await;
+    println!("{}", minted?.token);
     Ok(())
 }
 

@@ -71,7 +71,9 @@ pub fn app_error(err: DomainError) -> AppError {
         }
         // The dashboard's calls never play; a viewer's refusal is shown as it is worded.
         DomainError::Playback(refusal) => AppError::Server(refusal.to_string()),
-        err @ DomainError::TooManyAttempts { .. } => AppError::Server(err.to_string()),
+        err @ (DomainError::TooManyAttempts { .. } | DomainError::NotPermitted { .. }) => {
+            AppError::Server(err.to_string())
+        }
         DomainError::Storage(cause) => {
             tracing::error!(error = %cause, "server function failed");
             AppError::Server("The server could not complete the request.".into())

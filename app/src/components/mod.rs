@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod code_list;
+pub mod copy_button;
 pub mod event_form;
 pub mod event_route;
 pub mod event_table;

@@ -98,7 +98,15 @@ pub enum Principal {
         role: Role,
         via: CredentialKind,
     },
-    /// The platform operator (break-glass `ADMIN_USER`), outside every account.
+    /// An account-scoped `sk_` API token, acting in its account with its role.
+    #[serde(rename_all = "camelCase")]
+    ApiToken {
+        token_id: Uuid,
+        account_id: Uuid,
+        role: Role,
+    },
+    /// The platform operator (break-glass `ADMIN_USER`, or a global API token), outside every
+    /// account.
     #[serde(rename_all = "camelCase")]
     Superadmin { via: CredentialKind },
     /// The installation's own console: the command line and start-up tasks (the demo). Holds
@@ -110,14 +118,26 @@ impl Principal {
     /// Whether the role (ignoring the enforcement switch) holds `permission`.
     pub fn holds(&self, permission: Permission) -> bool {
         match self {
-            Principal::Member { role, .. } => role.grants(permission),
+            Principal::Member { role, .. } | Principal::ApiToken { role, .. } => {
+                role.grants(permission)
+            }
             Principal::Superadmin { .. } | Principal::Operator => true,
+        }
+    }
+
+    /// The role within the account; `None` for the superadmin and the operator, who stand
+    /// above every role.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Principal::Member { role, .. } | Principal::ApiToken { role, .. } => Some(*role),
+            Principal::Superadmin { .. } | Principal::Operator => None,
         }
     }
 
     pub fn via(&self) -> CredentialKind {
         match self {
             Principal::Member { via, .. } | Principal::Superadmin { via } => *via,
+            Principal::ApiToken { .. } => CredentialKind::ApiToken,
             Principal::Operator => CredentialKind::Operator,
         }
     }
@@ -125,7 +145,9 @@ impl Principal {
     /// The account a member belongs to; `None` for the superadmin and the operator.
     pub fn account_id(&self) -> Option<Uuid> {
         match self {
-            Principal::Member { account_id, .. } => Some(*account_id),
+            Principal::Member { account_id, .. } | Principal::ApiToken { account_id, .. } => {
+                Some(*account_id)
+            }
             Principal::Superadmin { .. } | Principal::Operator => None,
         }
     }

@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser: what the API returns and the UI renders.
 
+mod api_token;
 mod audit;
 mod code;
 mod event;
@@ -9,6 +10,10 @@ mod playback;
 mod revocation;
 pub mod time;
 
+pub use api_token::{
+    ApiToken, MintedApiToken, NewApiToken, TokenScope, API_TOKEN_NAME_MAX_CHARS, API_TOKEN_PREFIX,
+    API_TOKEN_SHOWN_CHARS,
+};
 pub use audit::AuditEntry;
 pub use code::{
     AccessCode, CodeQuery, CodeStatus, NewCodes, Page, PageRequest, CODE_LENGTH,

@@ -52,6 +52,12 @@ impl Role {
         }
     }
 
+    /// Whether this role is `ceiling` or below it (owner > administrator > editor > viewer).
+    pub fn is_within(self, ceiling: Role) -> bool {
+        let rank = |role: Role| Role::ALL.iter().position(|r| *r == role);
+        rank(self) >= rank(ceiling)
+    }
+
     pub fn grants(self, permission: Permission) -> bool {
         self.permissions().contains(&permission)
     }
@@ -162,6 +168,15 @@ mod tests {
             assert!(!Role::Editor.grants(permission), "editor has {permission}");
             assert!(!Role::Viewer.grants(permission), "viewer has {permission}");
         }
+    }
+
+    #[test]
+    fn roles_rank_owner_administrator_editor_viewer() {
+        assert!(Role::Viewer.is_within(Role::Editor));
+        assert!(Role::Editor.is_within(Role::Editor));
+        assert!(!Role::Administrator.is_within(Role::Editor));
+        assert!(Role::ALL.iter().all(|role| role.is_within(Role::Owner)));
+        assert!(!Role::Owner.is_within(Role::Viewer));
     }
 
     #[test]

@@ -32,10 +32,12 @@ pub(super) async fn record_audit(
     Ok(store.insert_audit(&entry).await?)
 }
 
-/// How the trail names the one acting: `user:<id>`, `superadmin` or `operator`.
+/// How the trail names the one acting: `user:<id>`, `api_token:<id>`, `superadmin` or
+/// `operator`.
 pub(super) fn actor(principal: &Principal) -> String {
     match principal {
         Principal::Member { user_id, .. } => user_actor(*user_id),
+        Principal::ApiToken { token_id, .. } => format!("api_token:{token_id}"),
         Principal::Superadmin { .. } => "superadmin".into(),
         Principal::Operator => "operator".into(),
     }

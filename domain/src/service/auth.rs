@@ -313,6 +313,16 @@ impl<'a> AuthService<'a> {
                 is_superadmin: true,
                 via: principal.via(),
             },
+            Principal::ApiToken {
+                account_id, role, ..
+            } => Me {
+                user_id: None,
+                account_id: Some(*account_id),
+                email: None,
+                role: Some(*role),
+                is_superadmin: false,
+                via: CredentialKind::ApiToken,
+            },
             Principal::Member {
                 user_id,
                 account_id,

@@ -204,6 +204,12 @@ impl AccountService<'_> {
                         "the operator is not a user and has no password",
                     ))
                 }
+                Principal::ApiToken { .. } => {
+                    return Err(DomainError::validation(
+                        "password",
+                        "an API token is not a user and has no password",
+                    ))
+                }
             };
         let user = self
             .store
@@ -271,7 +277,9 @@ impl AccountService<'_> {
 /// Owners, the superadmin and the operator may make, unmake and deactivate owners.
 fn acts_as_owner(principal: &Principal) -> bool {
     match principal {
-        Principal::Member { role, .. } => *role == Role::Owner,
+        Principal::Member { .. } | Principal::ApiToken { .. } => {
+            principal.role() == Some(Role::Owner)
+        }
         Principal::Superadmin { .. } | Principal::Operator => true,
     }
 }

@@ -3,6 +3,7 @@
 //! is in [`crate::playback`].
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod auth;
 mod codes;
@@ -15,6 +16,7 @@ mod password;
 mod rate_limit;
 pub(crate) mod secret;
 mod sessions;
+mod token_cache;
 mod users;
 
 use std::sync::Arc;
@@ -30,6 +32,7 @@ use crate::{
 };
 
 pub use accounts::AccountService;
+pub use api_tokens::ApiTokenService;
 pub use auth::{AuthConfig, AuthService, BreakGlass, FIRST_OWNER_EMAIL};
 pub use codes::{CodeService, MAX_BULK_REVOKE};
 pub use demo::DemoService;
@@ -47,6 +50,7 @@ pub struct Domain {
     auth: Arc<AuthConfig>,
     playback: Arc<PlaybackConfig>,
     revocations: Arc<RevocationCache>,
+    tokens: Arc<token_cache::TokenCache>,
 }
 
 impl Domain {
@@ -60,6 +64,7 @@ impl Domain {
             auth: Arc::new(AuthConfig::ephemeral()),
             playback: Arc::new(PlaybackConfig::new(PlaybackKeys::ephemeral())),
             revocations: Arc::new(RevocationCache::new()),
+            tokens: Arc::new(token_cache::TokenCache::new()),
         }
     }
 
@@ -102,6 +107,11 @@ impl Domain {
 
     pub fn accounts(&self) -> AccountService<'_> {
         self.context().accounts()
+    }
+
+    pub fn api_tokens(&self) -> ApiTokenService<'_> {
+        let store = self.store.as_ref();
+        ApiTokenService::new(store, &self.authz, self.accounts(), &self.tokens)
     }
 
     pub fn events(&self) -> EventService<'_> {

@@ -12,6 +12,7 @@
 //! has to spell out.
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod codes;
 mod error;
@@ -31,6 +32,7 @@ use sqlx::{Database, Encode, Executor, IntoArguments, Pool, QueryBuilder, Type};
 use uuid::Uuid;
 
 pub use accounts::{AccountStore, UserRecord};
+pub use api_tokens::{ApiTokenRecord, ApiTokenStore};
 pub use audit::AuditStore;
 pub use codes::CodeStore;
 pub use error::StoreError;
@@ -65,6 +67,7 @@ pub trait Store:
     EventStore
     + CodeStore
     + AccountStore
+    + ApiTokenStore
     + AuditStore
     + SettingStore
     + DashboardSessionStore

@@ -297,7 +297,8 @@ pub struct Org {
     pub server: Server,
     /// The first account's owner, as `admin create` printed them.
     pub owner: Value,
-    _dir: tempfile::TempDir,
+    database_url: Option<String>,
+    dir: tempfile::TempDir,
 }
 
 impl Org {
@@ -322,7 +323,8 @@ impl Org {
         Org {
             server,
             owner,
-            _dir: dir,
+            database_url: database_url.map(str::to_owned),
+            dir,
         }
     }
 
@@ -338,6 +340,11 @@ impl Org {
 
     pub fn anonymous(&self, door: Door) -> Client<'_> {
         Client::anonymous(&self.server, door)
+    }
+
+    /// The command line on the organisation's database.
+    pub fn cli(&self) -> std::process::Command {
+        super::streamgate(self.dir.path(), self.database_url.as_deref())
     }
 
     pub fn owner(&self, door: Door) -> Client<'_> {

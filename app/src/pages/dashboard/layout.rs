@@ -28,8 +28,12 @@ pub fn AdminLayout() -> impl IntoView {
                     <A href="/admin/events">"Events"</A>
                     <Transition fallback=|| ()>
                         {move || {
-                            me.may(Permission::UsersRead)
-                                .then(|| view! { <A href="/admin/users">"Users"</A> })
+                            (
+                                me.may(Permission::UsersRead)
+                                    .then(|| view! { <A href="/admin/users">"Users"</A> }),
+                                me.may(Permission::ApiTokensRead)
+                                    .then(|| view! { <A href="/admin/tokens">"API tokens"</A> }),
+                            )
                         }}
                     </Transition>
                     <A href="/admin/profile">"Profile"</A>

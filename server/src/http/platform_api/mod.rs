@@ -5,6 +5,7 @@
 mod auth;
 pub mod error;
 mod events;
+mod tokens;
 mod users;
 
 use axum::{
@@ -83,6 +84,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/health", get(ops::liveness))
         .merge(auth::router())
         .merge(users::router())
+        .merge(tokens::router())
         .merge(events::router())
         .fallback(|| async { PlatformApi::no_route() });
     with_callers::<ApiError>(routes, state)

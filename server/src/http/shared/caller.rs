@@ -3,13 +3,18 @@
 //! the session cookie. The resolved [`Principal`] goes into the request's extensions, where the
 //! extractors below, the page guard and the server functions find it.
 
+use std::net::SocketAddr;
+
 use axum::{
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     http::{header, request::Parts},
     middleware::Next,
     response::Response,
 };
-use streamgate_domain::{model::CredentialKind, model::Principal, DomainError};
+use streamgate_domain::{
+    model::{CredentialKind, Principal, API_TOKEN_PREFIX},
+    DomainError,
+};
 use tower_sessions::Session;
 
 use super::{error::Refusal, session};
@@ -31,10 +36,14 @@ pub async fn resolve<E: Refusal>(
         return next.run(request).await;
     }
     let resolved = match bearer(request.headers()) {
-        // The API-token store arrives with the platform API; until then no sk_ token is valid.
-        Some(token) if token.starts_with("sk_") => Err(DomainError::Unauthenticated {
-            reason: "Invalid or revoked API token",
-        }),
+        Some(token) if token.starts_with(API_TOKEN_PREFIX) => {
+            let client = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| peer.ip());
+            let tokens = state.domain.api_tokens();
+            tokens.principal(token, client).await.map(Some)
+        }
         Some(token) => state
             .domain
             .auth()

@@ -10,7 +10,10 @@ use super::Allowed;
 use crate::api::server;
 use crate::{
     api::AppError,
-    components::code_list::{CodeRow, CodesView},
+    components::{
+        code_list::{CodeRow, CodesView},
+        copy_button::CopyButton,
+    },
 };
 
 #[server(prefix = "/_rpc", endpoint = "codes/revoke")]
@@ -158,47 +161,9 @@ fn CodeRowView(
                 </details>
             </td>
             <td class="row-actions">
-                <CopyButton code=code.code.clone() />
+                <CopyButton text=code.code.clone() what=format!("code {}", code.code) />
                 {revoke_form}
             </td>
         </tr>
     }
 }
-
-/// Copies a code to the clipboard (in the browser; the button does nothing before hydration).
-#[component]
-fn CopyButton(code: String) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
-    let label = code.clone();
-    view! {
-        <button
-            type="button"
-            class="secondary small"
-            on:click=move |_| copy_to_clipboard(code.clone(), copied)
-        >
-            {move || match copied.get() {
-                Some(true) => "Copied",
-                Some(false) => "Copy failed",
-                None => "Copy",
-            }}
-            <span class="visually-hidden">{format!(" code {label}")}</span>
-        </button>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn copy_to_clipboard(text: String, copied: RwSignal<Option<bool>>) {
-    leptos::task::spawn_local(async move {
-        let done = match web_sys::window() {
-            Some(window) => {
-                let promise = window.navigator().clipboard().write_text(&text);
-                wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
-            }
-            None => false,
-        };
-        copied.set(Some(done));
-    });
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn copy_to_clipboard(_text: String, _copied: RwSignal<Option<bool>>) {}
