@@ -193,6 +193,12 @@ pub fn integer() -> RefOr<Schema> {
     of_type(Type::Integer)
 }
 
+/// A schema of one JSON type, or `null`.
+pub fn nullable(kind: Type) -> RefOr<Schema> {
+    let kinds = SchemaType::from_iter([kind, Type::Null]);
+    ObjectBuilder::new().schema_type(kinds).into()
+}
+
 /// A schema of one JSON type.
 pub fn of_type(kind: Type) -> RefOr<Schema> {
     ObjectBuilder::new()

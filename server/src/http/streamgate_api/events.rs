@@ -27,7 +27,7 @@ use super::{
 };
 use crate::http::{
     openapi::{
-        op::{array, integer, object, of_type, reference, DoorDoc},
+        op::{array, integer, nullable, object, reference, DoorDoc},
         security, ApiRoutes,
     },
     shared::{
@@ -80,7 +80,7 @@ impl EventDoor for Seed002 {
     }
 
     fn code_page_schema() -> RefOr<Schema> {
-        let cursor = of_type(Type::String);
+        let cursor = nullable(Type::String);
         let tokens = array(reference::<AccessCode>());
         object(&[
             ("tokens", tokens),
