@@ -18,6 +18,7 @@ pub const API_TOKEN_SHOWN_CHARS: usize = 8;
 pub const API_TOKEN_NAME_MAX_CHARS: usize = 100;
 
 /// What a token may reach.
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenScope {
@@ -49,6 +50,7 @@ impl TryFrom<String> for TokenScope {
 }
 
 /// A token as lists show it: never the token itself.
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiToken {
@@ -71,6 +73,7 @@ pub struct ApiToken {
 }
 
 /// A token just minted: the one time the token itself is shown.
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MintedApiToken {
@@ -80,6 +83,7 @@ pub struct MintedApiToken {
 }
 
 /// `POST /api/v1/tokens`.
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewApiToken {

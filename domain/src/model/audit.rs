@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::time::rfc3339_millis;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {

@@ -14,6 +14,7 @@ pub const MAX_CODES_PER_BATCH: i64 = 500;
 
 /// One access code, with the field names of seed 002's admin API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 #[serde(rename_all = "camelCase")]
 pub struct AccessCode {
@@ -51,6 +52,7 @@ impl AccessCode {
 
 /// A code's state as the export and the filters name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CodeStatus {
     Unused,
@@ -138,6 +140,7 @@ impl Default for PageRequest {
 
 /// One page of items, how many match in all, and the cursor of the next page (`None` on the last).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub items: Vec<T>,

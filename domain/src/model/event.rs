@@ -15,6 +15,7 @@ pub const MAX_ACCESS_WINDOW_HOURS: i32 = 168;
 
 /// An event, with the field names of seed 002's admin API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
@@ -122,6 +123,7 @@ where
 
 /// An event in a list, with how many codes it has (seed 002's `_count.tokens`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EventSummary {
     #[serde(flatten)]
     pub event: Event,
@@ -131,6 +133,7 @@ pub struct EventSummary {
 
 /// In the domain these are access codes; the wire keeps seed 002's name, `tokens`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EventCounts {
     #[serde(rename = "tokens")]
     pub codes: i64,
@@ -148,6 +151,7 @@ pub struct EventQuery {
 
 /// Seed 002 `GET /api/admin/dashboard`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardStats {
     pub total_events: i64,

@@ -9,6 +9,7 @@ use super::{time::rfc3339_millis, Permission, Role};
 
 /// A tenant: one organizer's workspace. Everything an organizer owns belongs to one account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
@@ -20,6 +21,7 @@ pub struct Account {
 
 /// A user as their account sees them (never with the password hash).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 #[serde(rename_all = "camelCase")]
 pub struct Member {
@@ -35,6 +37,7 @@ pub struct Member {
 
 /// What an owner or administrator supplies to add someone to their account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NewMember {
     pub email: String,
@@ -45,6 +48,7 @@ pub struct NewMember {
 /// A change to a member: a new role, activation or deactivation, or both at once. `None`
 /// leaves that part as it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberChange {
     pub role: Option<Role>,
@@ -71,6 +75,7 @@ impl MemberChange {
 
 /// How the caller proved who they are (seed 001's credential kinds, and the operator's console).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
     /// The dashboard's session cookie.
@@ -166,6 +171,7 @@ pub enum Subject {
 
 /// `GET /api/v1/auth/me`, and what the dashboard shows of the signed-in user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Me {
     pub user_id: Option<Uuid>,

@@ -18,6 +18,7 @@ pub const ENTRY_PLAYLIST: &str = "stream.m3u8";
 
 /// Where an event stands at a moment (seed 002's `status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EventStatus {
     /// Before `startsAt`: viewers wait on the countdown.
@@ -46,6 +47,7 @@ impl EventStatus {
 
 /// Seed 002 `GET /api/events/:id/status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventStatusReport {
     pub event_id: Uuid,
@@ -58,6 +60,7 @@ pub struct EventStatusReport {
 
 /// The event as a viewer sees it (seed 002's `event` in the validate answer).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ViewerEvent {
     pub title: String,
@@ -87,6 +90,7 @@ impl ViewerEvent {
 /// request reached the server, so the door fills it in; `eventId` is ours (the waiting screen
 /// polls the event's status with it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlaybackGrant {
     pub event: ViewerEvent,
@@ -104,6 +108,7 @@ pub struct PlaybackGrant {
 
 /// Seed 002's answer to `POST /api/playback/refresh`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshedToken {
     pub playback_token: String,

@@ -55,6 +55,7 @@ pub enum AccessChangeKind {
 
 /// Why a playback session stopped counting as the code's device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionEndReason {
     /// The player let go (`POST /api/playback/release`).
@@ -142,6 +143,7 @@ impl AccessChangeKind {
 /// punish (`unrevocations`, `eventReactivations`) and to stop ended sessions (`endedSessions`).
 /// Each code, event and session appears at most once, in its latest state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RevocationFeed {
     pub revocations: Vec<CodeRevocation>,
@@ -157,6 +159,7 @@ pub struct RevocationFeed {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeRevocation {
     pub code: String,
@@ -168,6 +171,7 @@ pub struct CodeRevocation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventDeactivation {
     pub event_id: Uuid,
@@ -181,6 +185,7 @@ pub struct EventDeactivation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeRestoration {
     pub code: String,
@@ -190,6 +195,7 @@ pub struct CodeRestoration {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventReactivation {
     pub event_id: Uuid,
@@ -198,6 +204,7 @@ pub struct EventReactivation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EndedSession {
     pub session_id: Uuid,

@@ -3,6 +3,7 @@
 //! several doors use.
 
 pub mod hls;
+mod openapi;
 mod ops;
 mod platform_api;
 pub mod shared;
@@ -11,7 +12,7 @@ mod ui;
 
 use std::{sync::Arc, time::Instant};
 
-use axum::{extract::FromRef, middleware, Router};
+use axum::{extract::FromRef, middleware, Extension, Router};
 use leptos::config::LeptosOptions;
 use streamgate_domain::service::Domain;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
@@ -44,10 +45,11 @@ impl FromRef<AppState> for LeptosOptions {
 /// The app listener: seed 002's door, `/api/v1`, and the pages. Every request passes tracing,
 /// compression and the client address; each door adds what it needs.
 pub fn app_router(state: AppState) -> Router {
-    Router::new()
-        .nest("/api/v1", platform_api::router(&state))
-        .merge(streamgate_api::router(&state))
-        .merge(ui::router(&state))
+    let (api, document) = api_routes(&state).finish();
+    let document = serde_json::to_string(&openapi::document(document))
+        .expect("the OpenAPI document serializes");
+    api.merge(ui::router(&state))
+        .layer(Extension(openapi::swagger::ApiDocument(document.into())))
         .layer(middleware::from_fn_with_state(
             state.trusted_proxies.clone(),
             client_address::resolve,
@@ -55,6 +57,13 @@ pub fn app_router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every documented API route: seed 002's door and `/api/v1`.
+fn api_routes(state: &AppState) -> openapi::ApiRoutes {
+    openapi::ApiRoutes::new()
+        .nest("/api/v1", platform_api::router(state))
+        .merge(streamgate_api::router(state))
 }
 
 /// The HLS listener: streams, its health check and the cache purge, with CORS for the pages

@@ -3,11 +3,12 @@
 use axum::{extract::State, Json};
 use serde::Serialize;
 use streamgate_domain::model::time;
+use utoipa::ToSchema;
 
 use super::AppState;
 
 /// Seed 001's liveness body; returned bare, without the `{data, error}` envelope.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Liveness {
     status: &'static str,
@@ -17,6 +18,13 @@ pub struct Liveness {
     uptime_seconds: u64,
 }
 
+/// Liveness, without credentials.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "health",
+    responses((status = 200, description = "The server is up", body = Liveness)),
+)]
 pub async fn liveness(State(state): State<AppState>) -> Json<Liveness> {
     Json(Liveness {
         status: "ok",

@@ -3,35 +3,60 @@
 
 use axum::{
     extract::{rejection::QueryRejection, Query},
-    routing::{get, patch},
-    Json, Router,
+    Json,
 };
 use serde_json::Value;
+use streamgate_domain::model::{AccessCode, Event, EventSummary, Page};
+use utoipa::openapi::path::HttpMethod;
+use utoipa_axum::routes;
 
-use super::{error::envelope, error::ApiError, PlatformApi};
+use super::{error::envelope, error::ApiError, error::ApiErrorBody, PlatformApi};
 use crate::http::{
+    openapi::{op::Op, ApiRoutes, Envelope},
     shared::{
         door::{Call, OfCode, PathId},
-        event_input::{query_params, ListParams},
+        event_input::{query_params, EventPatchBody, ListParams},
         event_routes,
     },
-    AppState,
 };
 
 type ApiResult = Result<Json<Value>, ApiError>;
 
-pub fn router() -> Router<AppState> {
+pub fn routes() -> ApiRoutes {
+    let patch = Op::<PlatformApi>::new(
+        HttpMethod::Patch,
+        "/events/{id}",
+        "patch_event",
+        "events",
+        "Change an event's fields (as `PUT`)",
+    );
     event_routes::routes::<PlatformApi>()
-        .route("/events", get(list_events))
-        .route(
-            "/events/{id}",
-            patch(event_routes::update_event::<PlatformApi>),
+        .routes(routes!(list_events))
+        .routes(
+            patch
+                .body::<EventPatchBody>()
+                .answers::<Event>(200, "The changed event")
+                .refuses(&[400, 401, 403, 404])
+                .handler(event_routes::update_event::<PlatformApi>),
         )
-        .route("/codes/{id}", get(get_code))
+        .routes(routes!(get_code))
 }
 
 /// A page of events with their code counts, the latest start first: `search`, `active`,
 /// `archived`, `limit`, `cursor` or `offset`.
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "events",
+    security(("bearer" = []), ("session" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "The events", body = Envelope<Page<EventSummary>>),
+        (status = 400, description = "A bad parameter", body = ApiErrorBody),
+        (status = 401, description = "No valid credential", body = ApiErrorBody),
+        (status = 403, description = "Not allowed", body = ApiErrorBody),
+    ),
+)]
 async fn list_events(
     call: Call<PlatformApi>,
     params: Result<Query<ListParams>, QueryRejection>,
@@ -43,6 +68,21 @@ async fn list_events(
     ))
 }
 
+/// One access code.
+#[utoipa::path(
+    get,
+    path = "/codes/{id}",
+    tag = "codes",
+    security(("bearer" = []), ("session" = [])),
+    params(("id" = Uuid, Path, description = "The code's id")),
+    responses(
+        (status = 200, description = "The code", body = Envelope<AccessCode>),
+        (status = 400, description = "Not a UUID", body = ApiErrorBody),
+        (status = 401, description = "No valid credential", body = ApiErrorBody),
+        (status = 403, description = "Not allowed", body = ApiErrorBody),
+        (status = 404, description = "No such code", body = ApiErrorBody),
+    ),
+)]
 async fn get_code(
     call: Call<PlatformApi>,
     PathId(id, _): PathId<PlatformApi, OfCode>,

@@ -11,8 +11,7 @@ mod users;
 use axum::{
     extract::rejection::JsonRejection,
     http::{request::Parts, StatusCode},
-    routing::get,
-    Json, Router,
+    Json,
 };
 use serde_json::Value;
 use streamgate_domain::{
@@ -20,11 +19,17 @@ use streamgate_domain::{
     service::Domain,
     DomainError,
 };
+use utoipa::{
+    openapi::{RefOr, Schema},
+    PartialSchema,
+};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use error::{envelope, ApiError};
 
 use super::{
+    openapi::{swagger, ApiRoutes},
     ops,
     shared::{
         caller,
@@ -69,6 +74,10 @@ impl EventDoor for PlatformApi {
         envelope(page)
     }
 
+    fn code_page_schema() -> RefOr<Schema> {
+        Page::<AccessCode>::schema()
+    }
+
     /// The account named, else the member's own; the superadmin must name one.
     async fn event_account(
         domain: &Domain,
@@ -79,15 +88,24 @@ impl EventDoor for PlatformApi {
     }
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    let routes = Router::new()
-        .route("/health", get(ops::liveness))
-        .merge(auth::router())
-        .merge(users::router())
-        .merge(tokens::router())
-        .merge(events::router())
-        .fallback(|| async { PlatformApi::no_route() });
-    with_callers::<ApiError>(routes, state)
+/// The door's routes, relative to `/api/v1`, each with its documentation.
+fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .routes(routes!(ops::liveness))
+        .routes(routes!(swagger::openapi_json))
+        .routes(routes!(swagger::docs_page))
+        .routes(routes!(swagger::docs_asset))
+        .merge(auth::routes())
+        .merge(users::routes())
+        .merge(tokens::routes())
+        .merge(events::routes())
+}
+
+pub fn router(state: &AppState) -> ApiRoutes {
+    routes().wrap(|routes| {
+        let routes = routes.fallback(|| async { PlatformApi::no_route() });
+        with_callers::<ApiError>(routes, state)
+    })
 }
 
 /// A JSON body, or seed 001's 400 saying what is wrong with it.

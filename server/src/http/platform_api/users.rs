@@ -3,27 +3,28 @@
 use axum::{
     extract::{rejection::JsonRejection, FromRequestParts, Query},
     http::{request::Parts, StatusCode},
-    routing::{get, patch},
-    Json, Router,
+    Json,
 };
 use serde::Deserialize;
 use serde_json::Value;
-use streamgate_domain::model::{MemberChange, NewMember};
+use streamgate_domain::model::{AuditEntry, Member, MemberChange, NewMember};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{body, error::envelope, error::ApiError, PlatformApi};
+use super::{body, error::envelope, error::ApiError, error::ApiErrorBody, PlatformApi};
 use crate::http::{
+    openapi::{ApiRoutes, Envelope},
     shared::door::{Call, OfUser, PathId},
-    AppState,
 };
 
 type ApiResult<T = Json<Value>> = Result<T, ApiError>;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(list_users).post(add_user))
-        .route("/users/{id}", patch(update_user))
-        .route("/audit", get(audit))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .routes(routes!(list_users, add_user))
+        .routes(routes!(update_user))
+        .routes(routes!(audit))
 }
 
 /// `?accountId=`: the superadmin names the account; members get their own (naming another is
@@ -46,13 +47,28 @@ impl<S: Send + Sync> FromRequestParts<S> for AskedAccount {
     }
 }
 
+/// The account's members.
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "users",
+    security(("bearer" = []), ("session" = [])),
+    params(("accountId" = Option<Uuid>, Query, description = "The superadmin names the account")),
+    responses(
+        (status = 200, description = "The members", body = Envelope<Vec<Member>>),
+        (status = 400, description = "A bad `accountId`", body = ApiErrorBody),
+        (status = 401, description = "No valid credential", body = ApiErrorBody),
+        (status = 403, description = "Not allowed", body = ApiErrorBody),
+        (status = 404, description = "No such account", body = ApiErrorBody),
+    ),
+)]
 async fn list_users(call: Call<PlatformApi>, AskedAccount(asked): AskedAccount) -> ApiResult {
     let accounts = call.domain.accounts();
     Ok(envelope(accounts.members(&call.principal, asked).await?))
 }
 
 /// A new member; the superadmin names the account, members add to their own.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct NewUser {
     #[serde(flatten)]
@@ -60,6 +76,22 @@ struct NewUser {
     account_id: Option<Uuid>,
 }
 
+/// Adds a member to an account.
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    security(("bearer" = []), ("session" = [])),
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "The new member", body = Envelope<Member>),
+        (status = 400, description = "No valid body", body = ApiErrorBody),
+        (status = 401, description = "No valid credential", body = ApiErrorBody),
+        (status = 403, description = "Not allowed", body = ApiErrorBody),
+        (status = 404, description = "No such account", body = ApiErrorBody),
+        (status = 409, description = "The email is taken", body = ApiErrorBody),
+    ),
+)]
 async fn add_user(
     call: Call<PlatformApi>,
     input: Result<Json<NewUser>, JsonRejection>,
@@ -71,6 +103,21 @@ async fn add_user(
 }
 
 /// A role and an active change in one request are one audited change.
+#[utoipa::path(
+    patch,
+    path = "/users/{id}",
+    tag = "users",
+    security(("bearer" = []), ("session" = [])),
+    params(("id" = Uuid, Path, description = "The user")),
+    request_body = MemberChange,
+    responses(
+        (status = 200, description = "The changed member", body = Envelope<Member>),
+        (status = 400, description = "No valid body or id", body = ApiErrorBody),
+        (status = 401, description = "No valid credential", body = ApiErrorBody),
+        (status = 403, description = "Not allowed", body = ApiErrorBody),
+        (status = 404, description = "No such member", body = ApiErrorBody),
+    ),
+)]
 async fn update_user(
     call: Call<PlatformApi>,
     PathId(user_id, _): PathId<PlatformApi, OfUser>,
@@ -82,6 +129,21 @@ async fn update_user(
     Ok(envelope(member.await?))
 }
 
+/// The account's audit trail, the latest first.
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "audit",
+    security(("bearer" = []), ("session" = [])),
+    params(("accountId" = Option<Uuid>, Query, description = "The superadmin names the account")),
+    responses(
+        (status = 200, description = "The entries", body = Envelope<Vec<AuditEntry>>),
+        (status = 400, description = "A bad `accountId`", body = ApiErrorBody),
+        (status = 401, description = "No valid credential", body = ApiErrorBody),
+        (status = 403, description = "Not allowed", body = ApiErrorBody),
+        (status = 404, description = "No such account", body = ApiErrorBody),
+    ),
+)]
 async fn audit(call: Call<PlatformApi>, AskedAccount(asked): AskedAccount) -> ApiResult {
     let accounts = call.domain.accounts();
     Ok(envelope(

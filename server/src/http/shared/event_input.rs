@@ -18,6 +18,7 @@ use streamgate_domain::{
     service::codes_csv,
     DomainError,
 };
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// A JSON body, or a 400 saying what is wrong with it (serde's message names the field).
@@ -74,7 +75,7 @@ fn required_time(
 
 /// `POST …/events`: seed 002's create body, plus `accountId` (the superadmin names the account;
 /// members may leave it out).
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventBody {
     #[serde(default)]
@@ -111,7 +112,7 @@ impl EventBody {
 }
 
 /// `PUT …/events/:id`: any subset of the event's fields; `null` clears the optional texts.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventPatchBody {
     #[serde(default)]
@@ -159,7 +160,7 @@ impl EventPatchBody {
 }
 
 /// `POST …/tokens` (`…/codes`): how many codes and their label.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CodesBody {
     count: i64,
     #[serde(default)]
@@ -176,15 +177,16 @@ impl From<CodesBody> for NewCodes {
 }
 
 /// `POST …/bulk-revoke`: seed 002 names the list `tokenIds`; `/api/v1` also takes `codeIds`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct BulkRevokeBody {
     #[serde(rename = "tokenIds", alias = "codeIds")]
     pub code_ids: Vec<Uuid>,
 }
 
 /// List filters and paging, all as text so each bad value gets a 400 naming its parameter.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     status: Option<String>,
     search: Option<String>,

@@ -11,16 +11,16 @@ use axum::{
     },
     http::StatusCode,
     response::Response,
-    routing::{get, patch, post},
-    Json, Router,
+    Json,
 };
 use serde::{de::IntoDeserializer, Deserialize};
 use serde_json::{json, Map, Value};
 use streamgate_domain::{
-    model::{AccessCode, Page, Principal},
+    model::{AccessCode, DashboardStats, Event, EventSummary, Page, Principal},
     service::{Domain, EventSwitch},
     DomainError,
 };
+use utoipa::openapi::{path::HttpMethod, schema::Type, RefOr, Schema};
 use uuid::Uuid;
 
 use super::{
@@ -30,16 +30,21 @@ use super::{
         EventPatchBody, ListParams,
     },
 };
-use crate::http::AppState;
+use crate::http::openapi::{
+    op::{array, integer, object, of_type, reference, DoorDoc, Op},
+    ApiRoutes,
+};
 
 /// What differs between the two event doors beyond being doors: what codes are called, how a
 /// page of them looks, and which account a new event goes to.
-pub trait EventDoor: Door {
+pub trait EventDoor: Door + DoorDoc {
     /// Seed 002 calls access codes `tokens` in its paths and bodies; `/api/v1` calls them `codes`.
     const CODES: &'static str;
 
     /// A page of codes.
     fn code_page(page: Page<AccessCode>) -> Json<Value>;
+    /// The schema of [`EventDoor::code_page`]'s body, inside the door's success body.
+    fn code_page_schema() -> RefOr<Schema>;
     /// The account a new event goes to, when the body names `asked` or none.
     fn event_account(
         domain: &Domain,
@@ -52,37 +57,182 @@ type Reply<D, T = Json<Value>> = Result<T, <D as Door>::Error>;
 type EventId<D> = PathId<D, OfEvent>;
 type CodeId<D> = PathId<D, OfCode>;
 
-/// The shared routes, relative to the door's root.
-pub fn routes<D: EventDoor>() -> Router<AppState> {
+/// The shared routes, relative to the door's root, each with its documentation.
+pub fn routes<D: EventDoor>() -> ApiRoutes {
+    use HttpMethod::{Delete, Get, Patch, Post, Put};
     let codes = D::CODES;
-    Router::new()
-        .route("/events", post(create_event::<D>))
-        .route(
-            "/events/{id}",
-            get(get_event::<D>)
-                .put(update_event::<D>)
-                .delete(delete_event::<D>),
+    let op = Op::<D>::new;
+    let (event_codes, code_page) = (format!("/events/{{id}}/{codes}"), D::code_page_schema());
+    let generated = object(&[
+        (codes, array(reference::<AccessCode>())),
+        ("count", integer()),
+    ]);
+    let count = |key| object(&[(key, integer())]);
+    let deleted = object(&[("deleted", of_type(Type::Boolean))]);
+    ApiRoutes::new()
+        .routes(
+            op(Post, "/events", "create_event", "events", "Create an event")
+                .body::<EventBody>()
+                .answers::<Event>(201, "The new event")
+                .refuses(&[400, 401, 403, 404])
+                .handler(create_event::<D>),
         )
-        .route("/events/{id}/{switch}", patch(switch_event::<D>))
-        .route(
-            &format!("/events/{{id}}/{codes}"),
-            get(list_event_codes::<D>).post(generate_codes::<D>),
+        .routes(
+            op(
+                Get,
+                "/events/{id}",
+                "get_event",
+                "events",
+                "An event with its code count",
+            )
+            .answers::<EventSummary>(200, "The event")
+            .refuses(&[400, 401, 403, 404])
+            .handler(get_event::<D>),
         )
-        .route(
-            &format!("/events/{{id}}/{codes}/export"),
-            get(export_codes::<D>),
+        .routes(
+            op(
+                Put,
+                "/events/{id}",
+                "update_event",
+                "events",
+                "Change an event's fields",
+            )
+            .body::<EventPatchBody>()
+            .answers::<Event>(200, "The changed event")
+            .refuses(&[400, 401, 403, 404])
+            .handler(update_event::<D>),
         )
-        .route(&format!("/{codes}"), get(list_codes::<D>))
-        .route(&format!("/{codes}/bulk-revoke"), post(bulk_revoke::<D>))
-        .route(
-            &format!("/{codes}/{{id}}/revoke"),
-            patch(set_revoked::<D, true>),
+        .routes(
+            op(
+                Delete,
+                "/events/{id}",
+                "delete_event",
+                "events",
+                "Delete an event and its codes",
+            )
+            .answers_with(200, "Deleted", deleted)
+            .refuses(&[400, 401, 403, 404])
+            .handler(delete_event::<D>),
         )
-        .route(
-            &format!("/{codes}/{{id}}/unrevoke"),
-            patch(set_revoked::<D, false>),
+        .routes(
+            op(
+                Patch,
+                "/events/{id}/{switch}",
+                "switch_event",
+                "events",
+                "Switch an event",
+            )
+            .path_choice(
+                "switch",
+                &["activate", "deactivate", "archive", "unarchive"],
+            )
+            .answers::<Event>(200, "The switched event")
+            .refuses(&[400, 401, 403, 404])
+            .handler(switch_event::<D>),
         )
-        .route("/dashboard", get(dashboard::<D>))
+        .routes(
+            op(
+                Get,
+                &event_codes,
+                "list_event_codes",
+                "codes",
+                "A page of an event's codes",
+            )
+            .query::<ListParams>()
+            .uses::<AccessCode>()
+            .answers_with(200, "The codes", code_page.clone())
+            .refuses(&[400, 401, 403, 404])
+            .handler(list_event_codes::<D>),
+        )
+        .routes(
+            op(
+                Post,
+                &event_codes,
+                "generate_codes",
+                "codes",
+                "Generate codes for an event",
+            )
+            .body::<CodesBody>()
+            .uses::<AccessCode>()
+            .answers_with(201, "The new codes", generated)
+            .refuses(&[400, 401, 403, 404])
+            .handler(generate_codes::<D>),
+        )
+        .routes(
+            op(
+                Get,
+                &format!("{event_codes}/export"),
+                "export_codes",
+                "codes",
+                "Codes as CSV",
+            )
+            .answers_csv("The event's codes, one a line")
+            .refuses(&[400, 401, 403, 404])
+            .handler(export_codes::<D>),
+        )
+        .routes(
+            op(
+                Get,
+                &format!("/{codes}"),
+                "list_codes",
+                "codes",
+                "A page of codes",
+            )
+            .query::<ListParams>()
+            .uses::<AccessCode>()
+            .answers_with(200, "The codes", code_page)
+            .refuses(&[400, 401, 403])
+            .handler(list_codes::<D>),
+        )
+        .routes(
+            op(
+                Post,
+                &format!("/{codes}/bulk-revoke"),
+                "bulk_revoke",
+                "codes",
+                "Revoke codes",
+            )
+            .body::<BulkRevokeBody>()
+            .answers_with(200, "How many were revoked", count("revoked"))
+            .refuses(&[400, 401, 403])
+            .handler(bulk_revoke::<D>),
+        )
+        .routes(
+            op(
+                Patch,
+                &format!("/{codes}/{{id}}/revoke"),
+                "revoke_code",
+                "codes",
+                "Revoke a code",
+            )
+            .answers::<AccessCode>(200, "The revoked code")
+            .refuses(&[400, 401, 403, 404])
+            .handler(set_revoked::<D, true>),
+        )
+        .routes(
+            op(
+                Patch,
+                &format!("/{codes}/{{id}}/unrevoke"),
+                "unrevoke_code",
+                "codes",
+                "Restore",
+            )
+            .answers::<AccessCode>(200, "The restored code")
+            .refuses(&[400, 401, 403, 404])
+            .handler(set_revoked::<D, false>),
+        )
+        .routes(
+            op(
+                Get,
+                "/dashboard",
+                "dashboard",
+                "events",
+                "Event, code and viewer counts",
+            )
+            .answers::<DashboardStats>(200, "The counts")
+            .refuses(&[401, 403])
+            .handler(dashboard::<D>),
+        )
 }
 
 async fn create_event<D: EventDoor>(

@@ -6,15 +6,37 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use streamgate_domain::{DomainError, PlaybackRefusal};
+use utoipa::ToSchema;
 
 use super::Seed002;
 use crate::http::shared::error::{classify, DoorError, WireFormat};
 
+/// Seed 002's error body.
+#[derive(Serialize, ToSchema)]
+pub struct AdminErrorBody {
+    #[schema(example = "Unauthorized")]
+    pub error: String,
+}
+
+/// Seed 002's public API error body: `inUse` when another device is watching with the code.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewerErrorBody {
+    #[schema(example = "This code is in use on another device")]
+    pub error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_use: Option<bool>,
+}
+
 impl WireFormat for Seed002 {
     fn body(_: StatusCode, message: &str) -> Value {
-        json!({ "error": message })
+        let body = AdminErrorBody {
+            error: message.to_owned(),
+        };
+        serde_json::to_value(body).expect("error bodies serialize")
     }
 }
 
@@ -39,17 +61,18 @@ impl From<PlaybackRefusal> for ViewerError {
 
 impl IntoResponse for ViewerError {
     fn into_response(self) -> Response {
-        let (status, message) = classify(&self.0);
-        let DomainError::Playback(refusal) = self.0 else {
-            return (status, Json(json!({ "error": message }))).into_response();
+        let (status, error) = classify(&self.0);
+        let refusal = match self.0 {
+            DomainError::Playback(refusal) => Some(refusal),
+            _ => None,
         };
-        let body = if refusal == PlaybackRefusal::InUse {
-            json!({ "error": message, "inUse": true })
-        } else {
-            json!({ "error": message })
+        let in_use = refusal == Some(PlaybackRefusal::InUse);
+        let body = ViewerErrorBody {
+            error,
+            in_use: in_use.then_some(true),
         };
         let mut response = (status, Json(body)).into_response();
-        if let Some(seconds) = refusal.retry_after_secs() {
+        if let Some(seconds) = refusal.and_then(PlaybackRefusal::retry_after_secs) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, seconds.into());

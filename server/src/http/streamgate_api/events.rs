@@ -5,26 +5,37 @@
 use axum::{
     extract::{rejection::QueryRejection, Query},
     http::{request::Parts, StatusCode},
-    routing::get,
-    Json, Router,
+    Json,
 };
+use serde::Serialize;
 use serde_json::{json, Value};
 use streamgate_domain::{
-    model::{AccessCode, CredentialKind, Page, Principal},
+    model::{AccessCode, CredentialKind, EventSummary, Page, Principal},
     service::Domain,
     DomainError,
 };
+use utoipa::{
+    openapi::{schema::Type, security::SecurityRequirement, RefOr, Schema},
+    ToSchema,
+};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{error::AdminError, Seed002};
+use super::{
+    error::{AdminError, AdminErrorBody},
+    Seed002,
+};
 use crate::http::{
+    openapi::{
+        op::{array, integer, nullable, object, reference, DoorDoc},
+        security, ApiRoutes,
+    },
     shared::{
         caller,
         door::{Call, Door, IdKind},
         event_input::{query_params, ListParams},
         event_routes::{self, EventDoor},
     },
-    AppState,
 };
 
 impl Door for Seed002 {
@@ -69,6 +80,16 @@ impl EventDoor for Seed002 {
         }))
     }
 
+    fn code_page_schema() -> RefOr<Schema> {
+        let cursor = nullable(Type::String);
+        let tokens = array(reference::<AccessCode>());
+        object(&[
+            ("tokens", tokens),
+            ("total", integer()),
+            ("nextCursor", cursor),
+        ])
+    }
+
     /// The seed has no accounts: without `accountId` the caller's own, or the installation's
     /// default account for the superadmin.
     async fn event_account(
@@ -84,18 +105,59 @@ impl EventDoor for Seed002 {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    event_routes::routes::<Seed002>().route("/events", get(list_events))
+/// The admin API documents its operations as seed 002's, for the session cookie alone.
+impl DoorDoc for Seed002 {
+    const OPERATION_PREFIX: &'static str = "seed002_";
+    type ErrorBody = AdminErrorBody;
+
+    fn tag(_: &str) -> String {
+        "seed 002 admin".to_owned()
+    }
+
+    fn security() -> Vec<SecurityRequirement> {
+        vec![SecurityRequirement::new::<_, [&str; 0], &str>(
+            security::SESSION,
+            [],
+        )]
+    }
+
+    fn success(data: RefOr<Schema>) -> RefOr<Schema> {
+        data
+    }
+}
+
+pub fn routes() -> ApiRoutes {
+    event_routes::routes::<Seed002>().routes(routes!(list_events))
+}
+
+/// `{"events": […]}`.
+#[derive(Serialize, ToSchema)]
+struct EventList {
+    events: Vec<EventSummary>,
 }
 
 /// Every event the caller sees with its token count: `{"events": […]}`, the latest start first.
 /// Optional `search`, `active`, `archived` filters; no paging (the seed lists all).
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "seed 002 admin",
+    operation_id = "seed002_list_events",
+    security(("session" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "The events", body = EventList),
+        (status = 400, description = "A bad parameter", body = AdminErrorBody),
+        (status = 401, description = "No signed-in session", body = AdminErrorBody),
+        (status = 403, description = "Not allowed", body = AdminErrorBody),
+    ),
+)]
 async fn list_events(
     call: Call<Seed002>,
     params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Json<Value>, AdminError> {
+) -> Result<Json<EventList>, AdminError> {
     let query = query_params(params)?.event_query()?;
     let events = call.domain.events();
-    let all = events.list_all_summaries(&call.principal, query).await?;
-    Ok(Json(json!({ "events": all })))
+    let events = events.list_all_summaries(&call.principal, query).await?;
+    Ok(Json(EventList { events }))
 }

@@ -4,24 +4,40 @@
 use axum::{
     extract::{Query, State},
     http::{HeaderMap, StatusCode},
-    routing::get,
-    Json, Router,
+    Json,
 };
 use serde::Deserialize;
 use streamgate_domain::model::{time, RevocationFeed};
+use utoipa::IntoParams;
+use utoipa_axum::routes;
 
-use super::error::AdminError;
-use crate::http::{shared::internal_key::presents_key, AppState};
+use super::error::{AdminError, AdminErrorBody};
+use crate::http::{openapi::ApiRoutes, shared::internal_key::presents_key, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/revocations", get(revocations))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new().routes(routes!(revocations))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct FeedQuery {
+    /// Changes after this ISO 8601 time, e.g. `2025-03-15T10:00:00.000Z`.
     since: Option<String>,
 }
 
+/// What was revoked or restored since a time: what edges need to refuse or readmit viewers.
+#[utoipa::path(
+    get,
+    path = "/api/revocations",
+    tag = "seed 002 internal",
+    security(("internalApiKey" = [])),
+    params(FeedQuery),
+    responses(
+        (status = 200, description = "The changes since `since`", body = RevocationFeed),
+        (status = 400, description = "No or a bad `since`", body = AdminErrorBody),
+        (status = 401, description = "No or a wrong key", body = AdminErrorBody),
+    ),
+)]
 async fn revocations(
     State(state): State<AppState>,
     headers: HeaderMap,

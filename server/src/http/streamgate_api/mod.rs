@@ -9,14 +9,12 @@ mod viewer;
 
 pub use viewer::PlaybackBase;
 
-use axum::{
-    routing::{get, post},
-    Router,
-};
+use utoipa_axum::routes;
 
 use error::AdminError;
 
 use super::{
+    openapi::ApiRoutes,
     shared::{door::Door, with_callers},
     AppState,
 };
@@ -24,16 +22,19 @@ use super::{
 /// Seed 002's door: its wire format and its event routes.
 pub struct Seed002;
 
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> ApiRoutes {
     // Only the admin API knows callers: viewers and edges carry their own credentials.
-    let admin = Router::new()
-        .route("/login", post(admin::login))
-        .route("/logout", post(admin::logout))
-        .route("/session", get(admin::session_status))
-        .merge(events::router())
-        .fallback(|| async { Seed002::no_route() });
-    Router::new()
-        .nest("/api/admin", with_callers::<AdminError>(admin, state))
-        .merge(viewer::router())
-        .merge(internal::router())
+    let admin = ApiRoutes::new()
+        .routes(routes!(admin::login))
+        .routes(routes!(admin::logout))
+        .routes(routes!(admin::session_status))
+        .merge(events::routes())
+        .wrap(|admin| {
+            let admin = admin.fallback(|| async { Seed002::no_route() });
+            with_callers::<AdminError>(admin, state)
+        });
+    ApiRoutes::new()
+        .nest("/api/admin", admin)
+        .merge(viewer::routes())
+        .merge(internal::routes())
 }

@@ -7,20 +7,21 @@ use std::net::SocketAddr;
 use axum::{
     extract::{rejection::JsonRejection, ConnectInfo, Path, State},
     http::{request::Parts, HeaderMap},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use streamgate_domain::{
     model::{EventStatusReport, PlaybackGrant, RefreshedToken},
     DomainError, PlaybackRefusal,
 };
 use url::Url;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::error::ViewerError;
+use super::error::{ViewerError, ViewerErrorBody};
 use crate::http::{
+    openapi::ApiRoutes,
     shared::{caller, origin::origin_of},
     AppState,
 };
@@ -28,7 +29,7 @@ use crate::http::{
 type ViewerResult<T> = Result<Json<T>, ViewerError>;
 
 /// `POST /api/tokens/validate`'s body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct ValidateBody {
     code: String,
 }
@@ -56,15 +57,43 @@ impl PlaybackBase {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/tokens/validate", post(validate))
-        .route("/api/playback/refresh", post(refresh))
-        .route("/api/playback/heartbeat", post(heartbeat))
-        .route("/api/playback/release", post(release))
-        .route("/api/events/{id}/status", get(event_status))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .routes(routes!(validate))
+        .routes(routes!(refresh))
+        .routes(routes!(heartbeat))
+        .routes(routes!(release))
+        .routes(routes!(event_status))
 }
 
+/// `{"ok": true}`.
+#[derive(Serialize, ToSchema)]
+struct Alive {
+    ok: bool,
+}
+
+/// `{"released": true}`.
+#[derive(Serialize, ToSchema)]
+struct Released {
+    released: bool,
+}
+
+/// Trades an access code for a playback token.
+#[utoipa::path(
+    post,
+    path = "/api/tokens/validate",
+    tag = "seed 002 viewer",
+    request_body = ValidateBody,
+    responses(
+        (status = 200, description = "The code is good: the event and a playback token", body = PlaybackGrant),
+        (status = 400, description = "No code", body = ViewerErrorBody),
+        (status = 401, description = "Unknown code", body = ViewerErrorBody),
+        (status = 403, description = "Revoked code, or the event is off", body = ViewerErrorBody),
+        (status = 409, description = "In use on another device (`inUse`)", body = ViewerErrorBody),
+        (status = 410, description = "The code has expired", body = ViewerErrorBody),
+        (status = 429, description = "Too many attempts; see `Retry-After`", body = ViewerErrorBody),
+    ),
+)]
 async fn validate(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -92,23 +121,76 @@ fn playback_token(parts: &Parts) -> Result<String, ViewerError> {
         .ok_or_else(|| PlaybackRefusal::InvalidToken.into())
 }
 
+/// A fresh playback token for the same session.
+#[utoipa::path(
+    post,
+    path = "/api/playback/refresh",
+    tag = "seed 002 viewer",
+    security(("playbackToken" = [])),
+    params(("token" = Option<String>, Query, description = "The playback token, where no header can be set")),
+    responses(
+        (status = 200, description = "The new token", body = RefreshedToken),
+        (status = 401, description = "No valid playback token", body = ViewerErrorBody),
+        (status = 403, description = "Access was revoked", body = ViewerErrorBody),
+        (status = 404, description = "The session has ended", body = ViewerErrorBody),
+        (status = 410, description = "Access has expired", body = ViewerErrorBody),
+        (status = 429, description = "Too many refreshes; see `Retry-After`", body = ViewerErrorBody),
+    ),
+)]
 async fn refresh(State(state): State<AppState>, parts: Parts) -> ViewerResult<RefreshedToken> {
     let token = playback_token(&parts)?;
     Ok(Json(state.domain.playback().refresh(&token).await?))
 }
 
-async fn heartbeat(State(state): State<AppState>, parts: Parts) -> ViewerResult<Value> {
+/// Keeps the playback session alive.
+#[utoipa::path(
+    post,
+    path = "/api/playback/heartbeat",
+    tag = "seed 002 viewer",
+    security(("playbackToken" = [])),
+    params(("token" = Option<String>, Query, description = "The playback token, where no header can be set")),
+    responses(
+        (status = 200, description = "Alive", body = Alive),
+        (status = 401, description = "No valid playback token", body = ViewerErrorBody),
+        (status = 403, description = "Access was revoked", body = ViewerErrorBody),
+        (status = 404, description = "The session has ended", body = ViewerErrorBody),
+    ),
+)]
+async fn heartbeat(State(state): State<AppState>, parts: Parts) -> ViewerResult<Alive> {
     let token = playback_token(&parts)?;
     state.domain.playback().heartbeat(&token).await?;
-    Ok(Json(json!({ "ok": true })))
+    Ok(Json(Alive { ok: true }))
 }
 
-async fn release(State(state): State<AppState>, parts: Parts) -> ViewerResult<Value> {
+/// Ends the playback session, so the code works on another device at once.
+#[utoipa::path(
+    post,
+    path = "/api/playback/release",
+    tag = "seed 002 viewer",
+    security(("playbackToken" = [])),
+    params(("token" = Option<String>, Query, description = "The playback token (`navigator.sendBeacon`)")),
+    responses(
+        (status = 200, description = "Released", body = Released),
+        (status = 401, description = "No valid playback token", body = ViewerErrorBody),
+    ),
+)]
+async fn release(State(state): State<AppState>, parts: Parts) -> ViewerResult<Released> {
     let token = playback_token(&parts)?;
     state.domain.playback().release(&token).await?;
-    Ok(Json(json!({ "released": true })))
+    Ok(Json(Released { released: true }))
 }
 
+/// Where an event stands, for the waiting screen.
+#[utoipa::path(
+    get,
+    path = "/api/events/{id}/status",
+    tag = "seed 002 viewer",
+    params(("id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The event's status and times", body = EventStatusReport),
+        (status = 404, description = "No such event", body = ViewerErrorBody),
+    ),
+)]
 async fn event_status(
     State(state): State<AppState>,
     id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
