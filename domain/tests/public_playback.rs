@@ -57,12 +57,19 @@ const LIVE: (i64, i64, i32) = (-1, 3, 48);
 
 async fn play(domain: &Domain, event_id: Uuid) -> Result<String, DomainError> {
     let playback = domain.playback();
-    let answer = playback.play_public(event_id, None, BASE_URL.into()).await?;
+    let answer = playback
+        .play_public(event_id, None, BASE_URL.into())
+        .await?;
     Ok(answer.playback_token)
 }
 
 async fn viewers(domain: &Domain, owner: &Principal) -> i64 {
-    domain.events().dashboard(owner).await.unwrap().active_viewers
+    domain
+        .events()
+        .dashboard(owner)
+        .await
+        .unwrap()
+        .active_viewers
 }
 
 async fn a_public_session_opens_counts_heartbeats_refreshes_and_releases(store: Arc<dyn Store>) {
@@ -94,7 +101,10 @@ async fn a_public_session_opens_counts_heartbeats_refreshes_and_releases(store: 
     playback.heartbeat(&answer.playback_token).await.unwrap();
     let refreshed = playback.refresh(&answer.playback_token).await.unwrap();
     let renewed = guard.admit(&refreshed.playback_token, event.id).unwrap();
-    assert_eq!((renewed.sid, renewed.sub.as_str()), (claims.sid, PUBLIC_SUBJECT));
+    assert_eq!(
+        (renewed.sid, renewed.sub.as_str()),
+        (claims.sid, PUBLIC_SUBJECT)
+    );
 
     playback.release(&refreshed.playback_token).await.unwrap();
     assert_eq!(
@@ -190,9 +200,7 @@ async fn unpublishing_ends_public_sessions_and_leaves_codes_alone(store: Arc<dyn
     assert_eq!(ended, [(PUBLIC_SUBJECT, SessionEndReason::Unpublished)]);
 }
 
-async fn switching_off_stops_public_tokens_and_the_sweeper_ends_silent_ones(
-    store: Arc<dyn Store>,
-) {
+async fn switching_off_stops_public_tokens_and_the_sweeper_ends_silent_ones(store: Arc<dyn Store>) {
     let impatient = PlaybackConfig {
         session_timeout: StdDuration::from_secs(1),
         ..config()

@@ -169,7 +169,11 @@ impl<'a> PlaybackService<'a> {
     }
 
     /// Records a heartbeat of the session at `now`; refused when it has ended or timed out.
-    pub(super) async fn keep_alive(&self, session_id: Uuid, now: DateTime<Utc>) -> Result<(), DomainError> {
+    pub(super) async fn keep_alive(
+        &self,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
         let live_since = self.config.live_since(now);
         if self
             .store
