@@ -2,6 +2,7 @@
 //! forms, alerts and signed-in user.
 
 pub mod alerts;
+pub mod clipboard;
 pub mod code_list;
 pub mod event_form;
 pub mod event_route;

@@ -10,7 +10,10 @@ use super::Allowed;
 use crate::api::server;
 use crate::{
     api::AppError,
-    components::code_list::{CodeRow, CodesView},
+    components::{
+        clipboard::copy_to_clipboard,
+        code_list::{CodeRow, CodesView},
+    },
 };
 
 #[server(prefix = "/_rpc", endpoint = "codes/revoke")]
@@ -185,20 +188,3 @@ fn CopyButton(code: String) -> impl IntoView {
         </button>
     }
 }
-
-#[cfg(feature = "hydrate")]
-fn copy_to_clipboard(text: String, copied: RwSignal<Option<bool>>) {
-    leptos::task::spawn_local(async move {
-        let done = match web_sys::window() {
-            Some(window) => {
-                let promise = window.navigator().clipboard().write_text(&text);
-                wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
-            }
-            None => false,
-        };
-        copied.set(Some(done));
-    });
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn copy_to_clipboard(_text: String, _copied: RwSignal<Option<bool>>) {}
