@@ -1,12 +1,21 @@
 //! `/api/v1` events and access codes: the operations shared with seed 002's admin door, plus
-//! what only this door has (paged event lists, `PATCH` on an event, one code by id).
+//! what only this door has (paged event lists, `PATCH` on an event, one code by id, and a
+//! public event's play token, which needs no credentials).
+
+use std::net::SocketAddr;
 
 use axum::{
-    extract::{rejection::QueryRejection, Query},
+    extract::{
+        rejection::{PathRejection, QueryRejection},
+        ConnectInfo, Path, Query, State,
+    },
+    http::HeaderMap,
     routing::{get, patch},
     Json, Router,
 };
 use serde_json::Value;
+use streamgate_domain::DomainError;
+use uuid::Uuid;
 
 use super::{error::envelope, error::ApiError, PlatformApi};
 use crate::http::{
@@ -28,6 +37,7 @@ pub fn router() -> Router<AppState> {
             patch(event_routes::update_event::<PlatformApi>),
         )
         .route("/codes/{id}", get(get_code))
+        .route("/events/{id}/play-token", get(play_token))
 }
 
 /// A page of events with their code counts, the latest start first: `search`, `active`,
@@ -49,5 +59,25 @@ async fn get_code(
 ) -> ApiResult {
     Ok(envelope(
         call.domain.codes().get(&call.principal, id).await?,
+    ))
+}
+
+/// `GET /api/v1/events/:id/play-token`: no credentials; a playback token and a session of its
+/// own for a public event that plays now. Every other id, a malformed one too, is not found.
+async fn play_token(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    id: Result<Path<Uuid>, PathRejection>,
+) -> ApiResult {
+    let Ok(Path(id)) = id else {
+        return Err(DomainError::NotFound { what: "Event" }.into());
+    };
+    let base_url = state.playback_base.for_request(&headers);
+    let playback = state.domain.playback();
+    Ok(envelope(
+        playback
+            .play_public(id, Some(client.ip()), base_url)
+            .await?,
     ))
 }

@@ -92,6 +92,8 @@ pub struct EventBody {
     #[serde(default)]
     access_window_hours: Option<i32>,
     #[serde(default)]
+    public_playback: Option<bool>,
+    #[serde(default)]
     pub account_id: Option<Uuid>,
 }
 
@@ -106,6 +108,7 @@ impl EventBody {
             starts_at: required_time("startsAt", self.starts_at)?,
             ends_at: required_time("endsAt", self.ends_at)?,
             access_window_hours: self.access_window_hours,
+            public_playback: self.public_playback.unwrap_or(false),
         })
     }
 }
@@ -132,6 +135,8 @@ pub struct EventPatchBody {
     is_active: Option<bool>,
     #[serde(default)]
     is_archived: Option<bool>,
+    #[serde(default)]
+    public_playback: Option<bool>,
 }
 
 impl EventPatchBody {
@@ -154,6 +159,7 @@ impl EventPatchBody {
             access_window_hours: self.access_window_hours,
             is_active: self.is_active,
             is_archived: self.is_archived,
+            public_playback: self.public_playback,
         })
     }
 }
