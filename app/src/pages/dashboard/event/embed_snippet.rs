@@ -82,13 +82,23 @@ mod tests {
 
     #[test]
     fn the_snippet_frames_the_embed_page_and_escapes_the_title() {
-        let at = "2025-03-15T09:00:00.000Z";
-        let event: Event = serde_json::from_value(serde_json::json!({
-            "id": uuid::Uuid::nil(), "title": "Q&A \"live\"", "startsAt": at, "endsAt": at,
-            "accessWindowHours": 48, "isActive": true, "isArchived": false,
-            "createdAt": at, "updatedAt": at,
-        }))
-        .unwrap();
+        let at = streamgate_domain::model::time::parse("2025-03-15T09:00:00Z").unwrap();
+        let event = Event {
+            id: uuid::Uuid::nil(),
+            account_id: None,
+            title: "Q&A \"live\"".into(),
+            description: None,
+            stream_url: None,
+            poster_url: None,
+            starts_at: at,
+            ends_at: at,
+            access_window_hours: 48,
+            is_active: true,
+            is_archived: false,
+            public_playback: true,
+            created_at: at,
+            updated_at: at,
+        };
         let text = snippet("https://live.example.com/", &event);
         assert!(text.starts_with(
             "<iframe src=\"https://live.example.com/embed/00000000-0000-0000-0000-000000000000\""
