@@ -10,7 +10,7 @@ use leptos::{prelude::*, server_fn::codec::JsonEncoding};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server;
+pub mod server;
 
 /// What a server function can fail with, as the dashboard shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

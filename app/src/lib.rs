@@ -16,7 +16,7 @@ use leptos_router::{
     path, Lazy, SsrMode,
 };
 
-use pages::{dashboard, HomePage, LoginPage, NotFoundPage, WatchPage};
+use pages::{dashboard, EmbedPage, HomePage, LoginPage, NotFoundPage, WatchPage};
 
 /// The HTML document around [`App`]; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage />
                 <Route path=path!("/watch/:id") view=WatchPage />
+                <Route path=path!("/embed/:id") view=EmbedPage />
                 <Route path=path!("/admin/login") view=LoginPage />
                 // Dashboard pages render completely on the server (`Async`) before they are sent,
                 // so they read right before hydration and without JavaScript; in the browser

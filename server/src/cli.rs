@@ -166,6 +166,10 @@ pub struct ServeArgs {
     #[arg(long, env = "STREAMGATE_SESSION_IDLE_SECONDS", default_value_t = 8 * 60 * 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_idle_seconds: u64,
 
+    /// Origins whose pages may show the embedded player (/embed/…) in a frame, comma-separated, e.g. https://www.example.com [default: any origin]. Every other page may not be framed at all.
+    #[arg(long, env = "STREAMGATE_EMBED_ORIGINS", value_delimiter = ',', value_parser = crate::http::ui::embed_origin)]
+    pub embed_origins: Vec<String>,
+
     #[command(flatten)]
     pub auth: AuthArgs,
 
@@ -206,6 +210,10 @@ pub struct PlaybackArgs {
     /// Token refreshes allowed per hour per code.
     #[arg(long, env = "STREAMGATE_REFRESH_RATE_LIMIT", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..))]
     pub refresh_rate_limit: u32,
+
+    /// Public play tokens (GET /api/v1/events/:id/play-token) allowed per minute per client address.
+    #[arg(long, env = "STREAMGATE_PLAY_TOKEN_RATE_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub play_token_rate_limit: u32,
 
     /// Proxies whose X-Forwarded-For is believed, comma-separated addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8) [default: none].
     #[arg(long, env = "STREAMGATE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::http::shared::client_address::parse_network)]
@@ -326,6 +334,9 @@ pub struct EventArgs {
     /// Poster image (http or https URL).
     #[arg(long)]
     pub poster_url: Option<String>,
+    /// Anyone may watch without a code (GET /api/v1/events/:id/play-token).
+    #[arg(long)]
+    pub public_playback: bool,
 }
 
 impl From<EventArgs> for NewEvent {
@@ -338,6 +349,7 @@ impl From<EventArgs> for NewEvent {
             starts_at: args.starts_at,
             ends_at: args.ends_at,
             access_window_hours: args.access_window_hours,
+            public_playback: args.public_playback,
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::{
     http::{
         hls::{self, LocalFiles, OriginDirectory, StreamSource, Upstream},
         shared::{client_address::TrustedProxies, session::SessionSettings},
+        ui::FramePolicy,
         PlaybackBase,
     },
     StartupError,
@@ -45,6 +46,9 @@ pub struct AppConfig {
     pub session_timeout: Duration,
     pub validate_limit: RateLimit,
     pub refresh_limit: RateLimit,
+    pub play_token_limit: RateLimit,
+    /// Who may frame `/embed/…` (`STREAMGATE_EMBED_ORIGINS`) and, by omission, other pages.
+    pub frame_policy: FramePolicy,
     /// `STREAMGATE_PUBLIC_HLS_URL`; the port completes the URL derived from a request.
     pub public_hls_url: Option<Url>,
     pub demo: bool,
@@ -108,6 +112,8 @@ fn app_config(args: &ServeArgs) -> Result<AppConfig, StartupError> {
         session_timeout: Duration::from_secs(playback.session_timeout),
         validate_limit: RateLimit::per_minute(playback.validate_rate_limit),
         refresh_limit: RateLimit::per_hour(playback.refresh_rate_limit),
+        play_token_limit: RateLimit::per_minute(playback.play_token_rate_limit),
+        frame_policy: FramePolicy::new(&args.embed_origins),
         public_hls_url: args.hls.public_hls_url.clone(),
         demo: args.demo,
     })

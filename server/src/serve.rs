@@ -74,6 +74,7 @@ async fn serve_app(args: &ServeArgs, config: &Config, app: &AppConfig) -> Result
         playback_base: app.playback_base(hls_addr.port()),
         trusted_proxies: config.trusted_proxies.clone(),
         internal_api_key: config.internal_api_key.clone(),
+        frame_policy: app.frame_policy.clone(),
     };
     // A convenience: when it cannot start, everything else is served all the same.
     let demo = if app.demo {
@@ -220,6 +221,7 @@ async fn with_credentials(
         session_timeout: app.session_timeout,
         validate_limit: app.validate_limit,
         refresh_limit: app.refresh_limit,
+        play_token_limit: app.play_token_limit,
         ..PlaybackConfig::new(PlaybackKeys::new(&playback_secret))
     };
     Ok(domain

@@ -48,6 +48,7 @@ fn creating_an_event_answers_201_with_the_whole_event() {
                 "accessWindowHours": 48,
                 "isActive": true,
                 "isArchived": false,
+                "publicPlayback": false,
                 "createdAt": event["createdAt"],
                 "updatedAt": event["createdAt"],
                 "accountId": org.owner["accountId"],

@@ -42,6 +42,7 @@ fn creating_an_event_answers_201_with_the_event_in_the_envelope() {
                 "accessWindowHours": 48,
                 "isActive": true,
                 "isArchived": false,
+                "publicPlayback": false,
                 "createdAt": event["createdAt"],
                 "updatedAt": event["createdAt"],
             })

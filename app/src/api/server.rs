@@ -44,6 +44,20 @@ fn set_call_status(status: StatusCode) {
     }
 }
 
+/// The origin browsers reach the site by (`STREAMGATE_PUBLIC_URL`, else the request's): the
+/// server's pages door puts it into every request's extensions.
+#[derive(Clone, Debug)]
+pub struct SiteOrigin(pub String);
+
+/// The site's origin for the current request; `None` outside one.
+pub fn site_origin() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    parts
+        .extensions
+        .get::<SiteOrigin>()
+        .map(|origin| origin.0.clone())
+}
+
 /// Where the call came from, for the audit log.
 pub fn client_ip() -> Option<IpAddr> {
     let parts = use_context::<Parts>()?;

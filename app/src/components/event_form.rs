@@ -38,6 +38,7 @@ pub fn EventFields(
     let hours = value(|e| Some(e.access_window_hours.to_string()));
     let stream_url = value(|e| e.stream_url.clone());
     let poster_url = value(|e| e.poster_url.clone());
+    let public = event.as_ref().is_some_and(|e| e.public_playback);
     let hours_label = format!(
         "Access window after the end, in hours \
          ({MIN_ACCESS_WINDOW_HOURS}–{MAX_ACCESS_WINDOW_HOURS}, default \
@@ -73,6 +74,16 @@ pub fn EventFields(
             value=stream_url />
         <Field prefix key="poster" field="posterUrl" errors label="Poster image URL (optional)"
             name="poster_url" kind="url" value=poster_url />
+        <label class="checkbox" for=format!("{prefix}-public")>
+            <input
+                id=format!("{prefix}-public")
+                name="public_playback"
+                type="checkbox"
+                value="true"
+                checked=public
+            />
+            " Public: anyone with the link can watch, without a code"
+        </label>
     }
 }
 
@@ -146,6 +157,11 @@ pub mod read {
                 .map(|at| at.and_utc())
             })
             .ok_or_else(|| invalid(field, format!("{field} must be a date and time")))
+    }
+
+    /// A checkbox: sent (with any value) when ticked, absent otherwise.
+    pub fn form_flag(value: Option<&str>) -> bool {
+        value.is_some()
     }
 
     /// The access window from a form: blank keeps the default (or the current value).

@@ -10,4 +10,4 @@ mod watch;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
-pub use watch::WatchPage;
+pub use watch::{EmbedPage, WatchPage};

@@ -1,7 +1,8 @@
-//! Seed 002's public API as the viewer's browser calls it, with `fetch`.
+//! Seed 002's public API as the viewer's browser calls it, with `fetch`, and `/api/v1`'s
+//! public play token.
 
-use serde::de::DeserializeOwned;
-use streamgate_domain::model::{EventStatusReport, PlaybackGrant, RefreshedToken};
+use serde::{de::DeserializeOwned, Deserialize};
+use streamgate_domain::model::{EventStatusReport, PlaybackGrant, PublicPlayback, RefreshedToken};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -24,6 +25,30 @@ pub enum Answer<T> {
 pub async fn validate(code: &str) -> Answer<PlaybackGrant> {
     let body = serde_json::json!({ "code": code }).to_string();
     call("POST", "/api/tokens/validate", None, Some(body)).await
+}
+
+/// `/api/v1`'s success envelope.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    data: T,
+}
+
+/// A public event's playback grant (`404` for any event that does not play publicly now).
+pub async fn play_token(event_id: Uuid) -> Answer<PlaybackGrant> {
+    let path = format!("/api/v1/events/{event_id}/play-token");
+    match call::<Envelope<PublicPlayback>>("GET", &path, None, None).await {
+        Answer::Ok(Envelope { data }) => Answer::Ok(data.into_grant(event_id)),
+        Answer::Refused {
+            status,
+            error,
+            retry_after,
+        } => Answer::Refused {
+            status,
+            error,
+            retry_after,
+        },
+        Answer::Unreachable => Answer::Unreachable,
+    }
 }
 
 pub async fn refresh(token: &str) -> Answer<RefreshedToken> {

@@ -35,6 +35,9 @@ pub struct Event {
     pub access_window_hours: i32,
     pub is_active: bool,
     pub is_archived: bool,
+    /// Anyone may watch without a code (`GET /api/v1/events/:id/play-token`).
+    #[serde(default)]
+    pub public_playback: bool,
     #[serde(with = "rfc3339_millis")]
     pub created_at: DateTime<Utc>,
     #[serde(with = "rfc3339_millis")]
@@ -65,6 +68,8 @@ pub struct NewEvent {
     pub ends_at: DateTime<Utc>,
     #[serde(default)]
     pub access_window_hours: Option<i32>,
+    #[serde(default)]
+    pub public_playback: bool,
 }
 
 /// A partial update (seed 002 `PUT /api/admin/events/:id`): absent fields keep their value;
@@ -110,6 +115,8 @@ pub struct EventPatch {
     pub is_active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_archived: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_playback: Option<bool>,
 }
 
 /// A field that is present, `null` or not: `Some(None)` for `null`, absent stays `None`.
@@ -185,6 +192,7 @@ mod tests {
             access_window_hours: 48,
             is_active: true,
             is_archived: false,
+            public_playback: false,
             created_at: at,
             updated_at: at,
         };
@@ -192,6 +200,7 @@ mod tests {
         assert_eq!(json["startsAt"], "2025-03-15T09:00:00.000Z");
         assert_eq!(json["accessWindowHours"], 48);
         assert_eq!(json["isArchived"], false);
+        assert_eq!(json["publicPlayback"], false);
         assert!(json.get("streamUrl").unwrap().is_null());
         assert_eq!(json["accountId"], "00000000-0000-0000-0000-000000000000");
 

@@ -28,8 +28,8 @@ pub use identity::{
 };
 pub use permission::{Permission, Role};
 pub use playback::{
-    stream_path, EventStatus, EventStatusReport, PlaybackGrant, RefreshedToken, ViewerEvent,
-    ENTRY_PLAYLIST, PLAYBACK_TOKEN_LIFETIME_SECS,
+    stream_path, EventStatus, EventStatusReport, PlaybackGrant, PublicPlayback, RefreshedToken,
+    ViewerEvent, ENTRY_PLAYLIST, PLAYBACK_TOKEN_LIFETIME_SECS, PUBLIC_SUBJECT,
 };
 pub use revocation::{
     AccessChange, AccessChangeKind, CodeRestoration, CodeRevocation, EndedSession,

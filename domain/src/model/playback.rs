@@ -12,6 +12,10 @@ use super::{time::rfc3339_millis, Event};
 /// for a revoked code, a deactivated event or an ended session, so the old ones are dead by then.
 pub const PLAYBACK_TOKEN_LIFETIME_SECS: i64 = 3600;
 
+/// The subject (`sub`) of a public session's playback token, which has no code. Codes are
+/// letters and digits only, so no code is ever this.
+pub const PUBLIC_SUBJECT: &str = "@public";
+
 /// The playlist a player opens first, under the stream path (seed 002's `stream.m3u8`). For an
 /// upstream origin it stands for the event's `streamUrl`.
 pub const ENTRY_PLAYLIST: &str = "stream.m3u8";
@@ -106,6 +110,35 @@ pub struct PlaybackGrant {
     pub token_expires_in: i64,
 }
 
+/// `GET /api/v1/events/:id/play-token`'s data: a public event's playback token, for a session
+/// without a code. `playbackBaseUrl` is filled in by the door, as for a grant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PublicPlayback {
+    pub playback_token: String,
+    pub playback_base_url: String,
+    pub stream_path: String,
+    pub token_expires_in: i64,
+    pub event: ViewerEvent,
+}
+
+impl PublicPlayback {
+    /// The same as a code's grant, for the pages that play both. There is no code to expire:
+    /// access ends when the event stops playing publicly, which the token's refresh tells.
+    pub fn into_grant(self, event_id: Uuid) -> PlaybackGrant {
+        PlaybackGrant {
+            event: self.event,
+            event_id,
+            playback_token: self.playback_token,
+            playback_base_url: self.playback_base_url,
+            stream_path: self.stream_path,
+            expires_at: DateTime::<Utc>::MAX_UTC,
+            token_expires_in: self.token_expires_in,
+        }
+    }
+}
+
 /// Seed 002's answer to `POST /api/playback/refresh`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -139,6 +172,7 @@ mod tests {
             access_window_hours: 48,
             is_active: true,
             is_archived: false,
+            public_playback: false,
             created_at: at("2025-03-01T00:00:00Z"),
             updated_at: at("2025-03-01T00:00:00Z"),
         }

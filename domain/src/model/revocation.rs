@@ -64,6 +64,8 @@ pub enum SessionEndReason {
     Superseded,
     /// No heartbeat within the session timeout.
     TimedOut,
+    /// A public session whose event stopped being public.
+    Unpublished,
 }
 
 impl SessionEndReason {
@@ -72,6 +74,7 @@ impl SessionEndReason {
             SessionEndReason::Released => "released",
             SessionEndReason::Superseded => "superseded",
             SessionEndReason::TimedOut => "timed_out",
+            SessionEndReason::Unpublished => "unpublished",
         }
     }
 
@@ -81,6 +84,7 @@ impl SessionEndReason {
             SessionEndReason::Released => "session_released",
             SessionEndReason::Superseded => "session_superseded",
             SessionEndReason::TimedOut => "session_timed_out",
+            SessionEndReason::Unpublished => "session_unpublished",
         }
     }
 }
@@ -116,6 +120,7 @@ impl AccessChangeKind {
             "session_released" => session(SessionEndReason::Released),
             "session_superseded" => session(SessionEndReason::Superseded),
             "session_timed_out" => session(SessionEndReason::TimedOut),
+            "session_unpublished" => session(SessionEndReason::Unpublished),
             _ => None,
         }
     }

@@ -17,12 +17,15 @@ pub struct PlaybackConfig {
     pub validate_limit: RateLimit,
     /// Refreshes per code (seed 002: 12 an hour).
     pub refresh_limit: RateLimit,
+    /// Public play tokens per client address (`STREAMGATE_PLAY_TOKEN_RATE_LIMIT`).
+    pub play_token_limit: RateLimit,
 }
 
 impl PlaybackConfig {
     pub const DEFAULT_SESSION_TIMEOUT: Duration = Duration::from_secs(60);
     pub const DEFAULT_VALIDATE_LIMIT: RateLimit = RateLimit::per_minute(5);
     pub const DEFAULT_REFRESH_LIMIT: RateLimit = RateLimit::per_hour(12);
+    pub const DEFAULT_PLAY_TOKEN_LIMIT: RateLimit = RateLimit::per_minute(30);
 
     /// Seed 002's settings with `keys`.
     pub fn new(keys: PlaybackKeys) -> Self {
@@ -31,6 +34,7 @@ impl PlaybackConfig {
             session_timeout: Self::DEFAULT_SESSION_TIMEOUT,
             validate_limit: Self::DEFAULT_VALIDATE_LIMIT,
             refresh_limit: Self::DEFAULT_REFRESH_LIMIT,
+            play_token_limit: Self::DEFAULT_PLAY_TOKEN_LIMIT,
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod config;
 mod guard;
+mod public;
 mod revocations;
 mod service;
 mod token;

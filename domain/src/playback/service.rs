@@ -27,9 +27,9 @@ const MAX_CODE_CHARS: usize = 64;
 const FEED_OVERLAP: Duration = Duration::from_secs(10);
 
 pub struct PlaybackService<'a> {
-    store: &'a dyn Store,
-    config: &'a PlaybackConfig,
-    revocations: &'a RevocationCache,
+    pub(super) store: &'a dyn Store,
+    pub(super) config: &'a PlaybackConfig,
+    pub(super) revocations: &'a RevocationCache,
 }
 
 impl<'a> PlaybackService<'a> {
@@ -87,7 +87,7 @@ impl<'a> PlaybackService<'a> {
         let session_id = Uuid::new_v4();
         let claim = SessionClaim {
             session_id,
-            code_id: found.id,
+            code_id: Some(found.id),
             event_id: event.id,
             ip: client.map(|ip| ip.to_string()),
             now,
@@ -95,7 +95,10 @@ impl<'a> PlaybackService<'a> {
         };
         match self.store.claim_session(&claim).await? {
             ClaimOutcome::InUse => return Err(PlaybackRefusal::InUse.into()),
-            ClaimOutcome::CodeRevoked => return Err(PlaybackRefusal::CodeRevoked.into()),
+            // A code's claim is never refused as a public one.
+            ClaimOutcome::CodeRevoked | ClaimOutcome::NotPublic => {
+                return Err(PlaybackRefusal::CodeRevoked.into())
+            }
             ClaimOutcome::Claimed { superseded } => {
                 // The timed-out device's token stops working now, not only once it expires.
                 self.revocations.apply(superseded.as_slice());
@@ -125,6 +128,9 @@ impl<'a> PlaybackService<'a> {
             .ok_or(PlaybackRefusal::InvalidToken)?;
         if claims.exp <= now.timestamp() {
             return Err(PlaybackRefusal::AccessExpired.into());
+        }
+        if claims.is_public() {
+            return self.refresh_public(&claims, now).await;
         }
         let key = format!("refresh:{}", claims.sub);
         if let Some(retry_after_secs) = self.config.refresh_limit.hit(self.store, &key, now).await?
@@ -163,7 +169,11 @@ impl<'a> PlaybackService<'a> {
     }
 
     /// Records a heartbeat of the session at `now`; refused when it has ended or timed out.
-    async fn keep_alive(&self, session_id: Uuid, now: DateTime<Utc>) -> Result<(), DomainError> {
+    pub(super) async fn keep_alive(
+        &self,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
         let live_since = self.config.live_since(now);
         if self
             .store

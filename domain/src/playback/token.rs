@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    model::{stream_path, PLAYBACK_TOKEN_LIFETIME_SECS},
+    model::{stream_path, PLAYBACK_TOKEN_LIFETIME_SECS, PUBLIC_SUBJECT},
     service::secret,
     DomainError,
 };
@@ -19,7 +19,7 @@ pub(crate) const SECRET_VARIABLE: &str = "STREAMGATE_PLAYBACK_SECRET";
 /// What a playback token says (seed 002 plus the bindings the original lacked).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaybackClaims {
-    /// The access code.
+    /// The access code; [`PUBLIC_SUBJECT`] for a public event's session, which has none.
     pub sub: String,
     /// The event.
     pub eid: Uuid,
@@ -50,6 +50,11 @@ impl PlaybackClaims {
             iat,
             exp: (iat + PLAYBACK_TOKEN_LIFETIME_SECS).min(code_expires_at.timestamp()),
         }
+    }
+
+    /// Whether the token is a public event's (no code behind it).
+    pub fn is_public(&self) -> bool {
+        self.sub == PUBLIC_SUBJECT
     }
 
     /// Seconds the token lives (`tokenExpiresIn`).

@@ -161,6 +161,7 @@ mod tests {
             access_window_hours: 48,
             is_active: true,
             is_archived: false,
+            public_playback: false,
             created_at: now,
             updated_at: now,
         };

@@ -29,6 +29,7 @@ pub(super) fn new_event(account_id: Option<Uuid>, input: NewEvent, now: DateTime
             .unwrap_or(DEFAULT_ACCESS_WINDOW_HOURS),
         is_active: true,
         is_archived: false,
+        public_playback: input.public_playback,
         created_at: now,
         updated_at: now,
     }

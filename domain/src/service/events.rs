@@ -231,6 +231,7 @@ impl<'a> EventService<'a> {
             .unwrap_or(event.access_window_hours);
         event.is_active = patch.is_active.unwrap_or(event.is_active);
         event.is_archived = patch.is_archived.unwrap_or(event.is_archived);
+        event.public_playback = patch.public_playback.unwrap_or(event.public_playback);
         let event = validated(event)?;
         let event = self
             .save(&actor, &before, event, "event.updated", ip)
@@ -304,7 +305,8 @@ impl<'a> EventService<'a> {
                 AccessChangeKind::EventDeactivated
             },
         });
-        self.context
+        let unpublished = self
+            .context
             .store
             .update_event(
                 &event,
@@ -313,6 +315,8 @@ impl<'a> EventService<'a> {
             )
             .await?;
         self.context.revocations.apply(change.as_slice());
+        // Unpublishing ends the public sessions: their tokens stop at once, as a revoked code's.
+        self.context.revocations.apply(&unpublished);
         self.audit(actor, &event, action, ip).await?;
         Ok(event)
     }

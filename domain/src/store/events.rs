@@ -8,10 +8,13 @@ use sqlx::{query::Query, Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
 use super::{
-    contains_pattern, playback::insert_access_change, push_scoped_from, PostgresStore, SqliteStore,
-    StoreError,
+    contains_pattern,
+    playback::{insert_access_change, log_session_end},
+    push_scoped_from, PostgresStore, SqliteStore, StoreError,
 };
-use crate::model::{AccessChange, DashboardStats, Event, EventCounts, EventQuery, EventSummary};
+use crate::model::{
+    AccessChange, DashboardStats, Event, EventCounts, EventQuery, EventSummary, SessionEndReason,
+};
 
 #[async_trait]
 pub trait EventStore: Send + Sync {
@@ -26,14 +29,15 @@ pub trait EventStore: Send + Sync {
         account_id: Option<Uuid>,
         query: &EventQuery,
     ) -> Result<(Vec<EventSummary>, i64), StoreError>;
-    /// Stores every field of `event`; with `codes_expire_at`, moves its codes' expiry there, and
-    /// logs `change` (a switch on or off), in the same transaction.
+    /// Stores every field of `event`; with `codes_expire_at`, moves its codes' expiry there,
+    /// logs `change` (a switch on or off), and, unless the event is public, ends its public
+    /// sessions (unpublished), in the same transaction. Returns the sessions' ends.
     async fn update_event(
         &self,
         event: &Event,
         codes_expire_at: Option<DateTime<Utc>>,
         change: Option<&AccessChange>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Vec<AccessChange>, StoreError>;
     /// Deletes the event of `change` (its deletion) with its codes and their sessions, logging
     /// the change; `false` if absent.
     async fn delete_event(&self, change: &AccessChange) -> Result<bool, StoreError>;
@@ -46,14 +50,15 @@ pub trait EventStore: Send + Sync {
     ) -> Result<DashboardStats, StoreError>;
 }
 
-/// Its first ten parameters are [`UPDATE_EVENT`]'s (see [`bind_event`]).
+/// Its first eleven parameters are [`UPDATE_EVENT`]'s (see [`bind_event`]).
 const INSERT_EVENT: &str = "INSERT INTO events \
     (id, title, description, stream_url, poster_url, starts_at, ends_at, access_window_hours, \
-     is_active, is_archived, created_at, updated_at, account_id) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+     is_active, is_archived, public_playback, created_at, updated_at, account_id) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
 const EVENT_COLUMNS: &str = "id, account_id, title, description, stream_url, poster_url, \
-    starts_at, ends_at, access_window_hours, is_active, is_archived, created_at, updated_at";
+    starts_at, ends_at, access_window_hours, is_active, is_archived, public_playback, \
+    created_at, updated_at";
 
 static SELECT_EVENT_BY_ID: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1"));
@@ -66,10 +71,19 @@ static SELECT_EVENTS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Whole-event updates (PUT, activate, archive); `updated_at` is `$11`.
+/// Whole-event updates (PUT, activate, archive); `updated_at` is `$12`.
 const UPDATE_EVENT: &str = "UPDATE events SET title = $2, description = $3, \
     stream_url = $4, poster_url = $5, starts_at = $6, ends_at = $7, access_window_hours = $8, \
-    is_active = $9, is_archived = $10, updated_at = $11 WHERE id = $1";
+    is_active = $9, is_archived = $10, public_playback = $11, updated_at = $12 WHERE id = $1";
+
+/// An event that is not public keeps no public sessions.
+const END_PUBLIC_SESSIONS: &str = "UPDATE playback_sessions \
+    SET ended_at = $2, end_reason = 'unpublished' \
+    WHERE event_id = $1 AND code_id IS NULL AND ended_at IS NULL RETURNING id";
+
+/// Code sessions go with their codes; public ones have no code to go with.
+const DELETE_PUBLIC_SESSIONS: &str =
+    "DELETE FROM playback_sessions WHERE event_id = $1 AND code_id IS NULL";
 
 /// A code's expiry follows its event's `endsAt + accessWindowHours`.
 const UPDATE_EVENT_CODES_EXPIRY: &str =
@@ -94,7 +108,7 @@ const COUNT_LIVE_SESSIONS: &str = "SELECT COUNT(*) FROM playback_sessions s \
 /// A statement with some of its parameters bound.
 type BoundQuery<'q, DB> = Query<'q, DB, <DB as Database>::Arguments<'q>>;
 
-/// Binds `$1`…`$10` of [`INSERT_EVENT`] and [`UPDATE_EVENT`], the fields both write alike.
+/// Binds `$1`…`$11` of [`INSERT_EVENT`] and [`UPDATE_EVENT`], the fields both write alike.
 fn bind_event<'q, DB: Database>(query: BoundQuery<'q, DB>, event: &'q Event) -> BoundQuery<'q, DB>
 where
     Uuid: Encode<'q, DB> + Type<DB>,
@@ -115,6 +129,7 @@ where
         .bind(event.access_window_hours)
         .bind(event.is_active)
         .bind(event.is_archived)
+        .bind(event.public_playback)
 }
 
 /// Appends the `FROM … WHERE …` of an events listing.
@@ -155,7 +170,7 @@ where
     let mut qb = QueryBuilder::new(
         "SELECT e.id, e.account_id, e.title, e.description, e.stream_url, e.poster_url, \
          e.starts_at, e.ends_at, e.access_window_hours, e.is_active, e.is_archived, \
-         e.created_at, e.updated_at, \
+         e.public_playback, e.created_at, e.updated_at, \
          (SELECT COUNT(*) FROM access_codes c WHERE c.event_id = e.id) AS tokens",
     );
     push_event_filter(&mut qb, scope, query);
@@ -231,7 +246,7 @@ macro_rules! impl_event_store {
                 event: &Event,
                 codes_expire_at: Option<DateTime<Utc>>,
                 change: Option<&AccessChange>,
-            ) -> Result<(), StoreError> {
+            ) -> Result<Vec<AccessChange>, StoreError> {
                 let mut tx = self.pool.begin().await?;
                 bind_event(sqlx::query(UPDATE_EVENT), event)
                     .bind(event.updated_at)
@@ -247,12 +262,29 @@ macro_rules! impl_event_store {
                 if let Some(change) = change {
                     insert_access_change(&mut *tx, change).await?;
                 }
+                let mut ended = Vec::new();
+                if !event.public_playback {
+                    let sessions: Vec<Uuid> = sqlx::query_scalar(END_PUBLIC_SESSIONS)
+                        .bind(event.id)
+                        .bind(event.updated_at)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let reason = SessionEndReason::Unpublished;
+                    for session in sessions {
+                        let end = log_session_end(&mut *tx, session, event.updated_at, reason);
+                        ended.extend(end.await?);
+                    }
+                }
                 tx.commit().await?;
-                Ok(())
+                Ok(ended)
             }
 
             async fn delete_event(&self, change: &AccessChange) -> Result<bool, StoreError> {
                 let mut tx = self.pool.begin().await?;
+                sqlx::query(DELETE_PUBLIC_SESSIONS)
+                    .bind(change.event_id)
+                    .execute(&mut *tx)
+                    .await?;
                 let deleted = sqlx::query(DELETE_EVENT)
                     .bind(change.event_id)
                     .execute(&mut *tx)

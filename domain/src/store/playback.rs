@@ -1,5 +1,6 @@
-//! Watching: playback sessions (one live session per code) and the access-change log behind the
-//! revocation feed, which events and codes write to as well.
+//! Watching: playback sessions (one live session per code; any number, without a code, for a
+//! public event) and the access-change log behind the revocation feed, which events and codes
+//! write to as well.
 
 use std::sync::LazyLock;
 
@@ -9,13 +10,15 @@ use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use uuid::Uuid;
 
 use super::{execute_with, PostgresStore, SqliteStore, StoreError};
-use crate::model::{AccessChange, AccessChangeKind, SessionEndReason};
+use crate::model::{AccessChange, AccessChangeKind, SessionEndReason, PUBLIC_SUBJECT};
 
-/// A device asking to become the code's one live session.
+/// A device asking to become the code's one live session, or (without a code) a viewer of a
+/// public event asking for a session of its own.
 #[derive(Clone, Debug)]
 pub struct SessionClaim {
     pub session_id: Uuid,
-    pub code_id: Uuid,
+    /// `None` for a public event's session.
+    pub code_id: Option<Uuid>,
     pub event_id: Uuid,
     pub ip: Option<String>,
     pub now: DateTime<Utc>,
@@ -31,12 +34,15 @@ pub enum ClaimOutcome {
     InUse,
     /// The code was revoked while the claim was being made.
     CodeRevoked,
+    /// A public session's event stopped being public (or active) while the claim was made.
+    NotPublic,
 }
 
 #[async_trait]
 pub trait PlaybackStore: Send + Sync {
     /// Makes a new session the code's one live session, atomically: a timed-out session is
     /// ended (superseded), a live one wins. The first claim also marks the code redeemed.
+    /// Without a code, opens a session of a public event while it is public and active.
     async fn claim_session(&self, claim: &SessionClaim) -> Result<ClaimOutcome, StoreError>;
 
     /// Records a heartbeat; `false` when the session has ended or timed out.
@@ -86,6 +92,11 @@ const INSERT_SESSION: &str = "INSERT INTO playback_sessions \
     (id, code_id, event_id, started_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5) \
     ON CONFLICT DO NOTHING RETURNING id";
 
+/// Locks a public event's row while it is public and active, so that an unpublish (which
+/// updates the row, then ends its public sessions) either waits for this claim or refuses it.
+const HOLD_PUBLIC_EVENT: &str = "UPDATE events SET public_playback = public_playback \
+    WHERE id = $1 AND public_playback AND is_active";
+
 /// The first redemption is remembered; later ones leave it.
 const REDEEM_CODE: &str = "UPDATE access_codes \
     SET redeemed_ip = CASE WHEN redeemed_at IS NULL THEN $3 ELSE redeemed_ip END, \
@@ -95,8 +106,9 @@ const REDEEM_CODE: &str = "UPDATE access_codes \
 static INSERT_SESSION_END: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO access_changes ({ACCESS_CHANGE_COLUMNS}) \
-         SELECT $2, $3, s.event_id, c.code, s.id \
-         FROM playback_sessions s JOIN access_codes c ON c.id = s.code_id WHERE s.id = $1 \
+         SELECT $2, $3, s.event_id, COALESCE(c.code, $4), s.id \
+         FROM playback_sessions s LEFT JOIN access_codes c ON c.id = s.code_id \
+         WHERE s.id = $1 \
          RETURNING {ACCESS_CHANGE_COLUMNS}"
     )
 });
@@ -119,7 +131,7 @@ const PRUNE_ACCESS_CHANGES: &str = "DELETE FROM access_changes WHERE changed_at 
 
 /// An `access_changes` row.
 #[derive(sqlx::FromRow)]
-struct AccessChangeRow {
+pub(super) struct AccessChangeRow {
     changed_at: DateTime<Utc>,
     kind: String,
     event_id: Uuid,
@@ -167,8 +179,9 @@ where
 }
 
 /// Logs the end of the session `session_id` at `now` for `reason` on `exec` (the transaction
-/// that ended it); the change, unless this version does not know its kind.
-async fn log_session_end<'e, DB: Database>(
+/// that ended it); the change, unless this version does not know its kind. A public session's
+/// change names [`PUBLIC_SUBJECT`] for its code.
+pub(super) async fn log_session_end<'e, DB: Database>(
     exec: impl Executor<'e, Database = DB>,
     session_id: Uuid,
     now: DateTime<Utc>,
@@ -185,6 +198,7 @@ where
         .bind(session_id)
         .bind(now)
         .bind(reason.change_kind())
+        .bind(PUBLIC_SUBJECT)
         .fetch_one(exec)
         .await?;
     Ok(row.into_change())
@@ -202,12 +216,27 @@ macro_rules! impl_playback_store {
                 // The first statement writes, so SQLite takes its write lock before reading and
                 // concurrent claims queue instead of failing on a stale snapshot.
                 let mut tx = self.pool.begin().await?;
-                let stale: Option<Uuid> = sqlx::query_scalar(END_STALE_SESSION)
-                    .bind(claim.code_id)
-                    .bind(claim.now)
-                    .bind(claim.live_since)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let stale: Option<Uuid> = match claim.code_id {
+                    Some(code_id) => {
+                        sqlx::query_scalar(END_STALE_SESSION)
+                            .bind(code_id)
+                            .bind(claim.now)
+                            .bind(claim.live_since)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                    }
+                    None => {
+                        let held = sqlx::query(HOLD_PUBLIC_EVENT)
+                            .bind(claim.event_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        if held.rows_affected() == 0 {
+                            tx.rollback().await?;
+                            return Ok(ClaimOutcome::NotPublic);
+                        }
+                        None
+                    }
+                };
                 let inserted: Option<Uuid> = sqlx::query_scalar(INSERT_SESSION)
                     .bind(claim.session_id)
                     .bind(claim.code_id)
@@ -220,15 +249,17 @@ macro_rules! impl_playback_store {
                     tx.rollback().await?;
                     return Ok(ClaimOutcome::InUse);
                 }
-                let redeemed = sqlx::query(REDEEM_CODE)
-                    .bind(claim.code_id)
-                    .bind(claim.now)
-                    .bind(&claim.ip)
-                    .execute(&mut *tx)
-                    .await?;
-                if redeemed.rows_affected() == 0 {
-                    tx.rollback().await?;
-                    return Ok(ClaimOutcome::CodeRevoked);
+                if let Some(code_id) = claim.code_id {
+                    let redeemed = sqlx::query(REDEEM_CODE)
+                        .bind(code_id)
+                        .bind(claim.now)
+                        .bind(&claim.ip)
+                        .execute(&mut *tx)
+                        .await?;
+                    if redeemed.rows_affected() == 0 {
+                        tx.rollback().await?;
+                        return Ok(ClaimOutcome::CodeRevoked);
+                    }
                 }
                 let superseded = match stale {
                     Some(stale) => {

@@ -8,7 +8,7 @@ mod ops;
 mod platform_api;
 pub mod shared;
 mod streamgate_api;
-mod ui;
+pub mod ui;
 
 use std::{sync::Arc, time::Instant};
 
@@ -34,6 +34,8 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// `STREAMGATE_INTERNAL_API_KEY`: what edges present to read the revocation feed.
     pub internal_api_key: Option<Arc<str>>,
+    /// Who may frame the pages (`STREAMGATE_EMBED_ORIGINS` for `/embed/…`).
+    pub frame_policy: ui::FramePolicy,
 }
 
 impl FromRef<AppState> for LeptosOptions {

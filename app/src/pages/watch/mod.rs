@@ -1,7 +1,8 @@
-//! `/watch/:eventId`: after a valid code, the waiting screen (poster, title, countdown) until
-//! the event goes live, then the player; the session is kept alive all along (heartbeats,
-//! token refreshes before expiry, release when the page goes away) and any ending — revoked,
-//! taken over, expired, unavailable — gets its own screen with the way out.
+//! `/watch/:eventId`: after a valid code (or at once for a public event), the waiting screen
+//! (poster, title, countdown) until the event goes live, then the player; the session is kept
+//! alive all along (heartbeats, token refreshes before expiry, release when the page goes away)
+//! and any ending — revoked, taken over, expired, unavailable — gets its own screen with the
+//! way out. `/embed/:eventId` is the same viewer without the page around the player.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -15,8 +16,11 @@ use crate::{
     viewer::outcome::{countdown_text, remaining_words, CodeRefusal, PlaybackEnd},
 };
 
+mod embed;
 #[cfg(feature = "hydrate")]
 mod session;
+
+pub use embed::EmbedPage;
 
 /// Access about to end is announced this long before.
 const LAST_CALL_SECS: i64 = 15 * 60;
@@ -39,6 +43,13 @@ enum Screen {
 
 #[component]
 pub fn WatchPage() -> impl IntoView {
+    view! { <Viewer embed=false /> }
+}
+
+/// The viewer of `/watch` and, with `embed`, of `/embed`: the player alone, and a code form
+/// in place rather than a link to the code entry page.
+#[component]
+fn Viewer(embed: bool) -> impl IntoView {
     let event_id = use_params_map()
         .with_untracked(|params| params.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
     let screen = RwSignal::new(Screen::Checking);
@@ -63,10 +74,17 @@ pub fn WatchPage() -> impl IntoView {
 
     view! {
         <Title text=move || title().unwrap_or_else(|| "Watch".to_owned()) />
-        <main class="viewer watch" data-testid="watch" data-screen=move || screen_name(&screen.read())>
+        <main
+            class=if embed { "viewer watch embed" } else { "viewer watch" }
+            data-testid="watch"
+            data-screen=move || screen_name(&screen.read())
+        >
             {move || match screen.get() {
                 Screen::Checking => view! {
                     <p class="status-line" role="status">"Checking your access…"</p>
+                }.into_any(),
+                Screen::NoCode if embed => view! {
+                    <embed::CodeForm event_id screen grant token />
                 }.into_any(),
                 Screen::NoCode => view! {
                     <EndCard
@@ -81,11 +99,13 @@ pub fn WatchPage() -> impl IntoView {
                         title="Cannot open the stream"
                         text=refusal.message()
                         action="Back to code entry"
-                        href="/".to_owned()
+                        href=entry_href(event_id, embed)
                     />
                 }.into_any(),
                 Screen::Waiting => view! { <Waiting grant now /> }.into_any(),
-                Screen::Playing => view! { <Stage grant token now player_run on_trouble /> }.into_any(),
+                Screen::Playing => view! {
+                    <Stage grant token now player_run on_trouble embed />
+                }.into_any(),
                 Screen::Ended(end) => view! {
                     <EndCard
                         title=end.title()
@@ -93,9 +113,9 @@ pub fn WatchPage() -> impl IntoView {
                         action=end.next_step()
                         href=match end {
                             PlaybackEnd::TakenOver | PlaybackEnd::Unavailable => {
-                                retry_href(event_id)
+                                retry_href(event_id, embed)
                             }
-                            _ => "/".to_owned(),
+                            _ => entry_href(event_id, embed),
                         }
                     />
                 }.into_any(),
@@ -104,7 +124,7 @@ pub fn WatchPage() -> impl IntoView {
     }
 }
 
-/// The player with the event's title and description, and the access notices.
+/// The player with the access notices and, unless embedded, the event's title and description.
 #[component]
 fn Stage(
     grant: RwSignal<Option<PlaybackGrant>>,
@@ -112,6 +132,7 @@ fn Stage(
     now: RwSignal<DateTime<Utc>>,
     player_run: RwSignal<u32>,
     on_trouble: Callback<Trouble>,
+    embed: bool,
 ) -> impl IntoView {
     let Some(current) = grant.get_untracked() else {
         return ().into_any();
@@ -127,8 +148,10 @@ fn Stage(
         <section class="stage" aria-label="Stream">
             {player}
             <AccessNotice expires_at=current.expires_at now />
-            <h1>{current.event.title.clone()}</h1>
-            {current.event.description.clone().map(|text| view! { <p class="lede">{text}</p> })}
+            {(!embed).then(|| view! {
+                <h1>{current.event.title.clone()}</h1>
+                {current.event.description.clone().map(|text| view! { <p class="lede">{text}</p> })}
+            })}
         </section>
     }
     .into_any()
@@ -146,14 +169,27 @@ fn screen_name(screen: &Screen) -> &'static str {
     }
 }
 
-/// Back to code entry with this tab's code filled in (it submits by itself).
-fn retry_href(event_id: Option<Uuid>) -> String {
+/// Where a code is entered: the code entry page, or the embedded viewer's own form.
+fn entry_href(event_id: Option<Uuid>, embed: bool) -> String {
+    match event_id {
+        Some(id) if embed => format!("/embed/{id}"),
+        _ => "/".to_owned(),
+    }
+}
+
+/// Back to code entry with this tab's code filled in (it submits by itself); without a code
+/// (a public event, or embedded) the same page again.
+fn retry_href(event_id: Option<Uuid>, embed: bool) -> String {
     #[cfg(feature = "hydrate")]
     if let Some(code) = event_id.and_then(crate::viewer::grant_store::code) {
-        return format!("/?code={code}");
+        if !embed {
+            return format!("/?code={code}");
+        }
     }
-    let _ = event_id;
-    "/".to_owned()
+    match event_id {
+        Some(id) => format!("/{}/{id}", if embed { "embed" } else { "watch" }),
+        None => "/".to_owned(),
+    }
 }
 
 #[component]

@@ -33,26 +33,9 @@ pub fn run(
     now: RwSignal<DateTime<Utc>>,
 ) {
     Effect::new(move |done: Option<()>| {
-        if done.is_some() {
-            return;
+        if done.is_none() {
+            start(event_id, screen, grant, token);
         }
-        let Some(event_id) = event_id else {
-            screen.set(Screen::NoCode);
-            return;
-        };
-        spawn_local(async move {
-            let Some(granted) = obtain(event_id, screen).await else {
-                return;
-            };
-            token.set(granted.playback_token.clone());
-            let starts_at = granted.event.starts_at;
-            grant.set(Some(granted.clone()));
-            schedule_refresh(event_id, granted.token_expires_in, screen, token);
-            if starts_at > Utc::now() {
-                screen.set(Screen::Waiting);
-            }
-            check_status(event_id, screen).await;
-        });
     });
 
     // The clock: countdown, access notices, and the switch to the player.
@@ -142,15 +125,42 @@ pub fn run(
     });
 }
 
-/// The grant handed over by the code entry page, or (after a reload) a fresh one from the
-/// code this tab used.
+/// Gets a grant for `event_id` and shows what comes next: the countdown, the player or why
+/// not. Run once the page is up, and again when the embedded code form hands a grant over.
+pub fn start(
+    event_id: Option<Uuid>,
+    screen: RwSignal<Screen>,
+    grant: RwSignal<Option<PlaybackGrant>>,
+    token: RwSignal<String>,
+) {
+    let Some(event_id) = event_id else {
+        screen.set(Screen::NoCode);
+        return;
+    };
+    screen.set(Screen::Checking);
+    spawn_local(async move {
+        let Some(granted) = obtain(event_id, screen).await else {
+            return;
+        };
+        token.set(granted.playback_token.clone());
+        let starts_at = granted.event.starts_at;
+        grant.set(Some(granted.clone()));
+        schedule_refresh(event_id, granted.token_expires_in, screen, token);
+        if starts_at > Utc::now() {
+            screen.set(Screen::Waiting);
+        }
+        check_status(event_id, screen).await;
+    });
+}
+
+/// The grant handed over by a code form, or (after a reload) a fresh one from the code this
+/// tab used, or else a public event's play token.
 async fn obtain(event_id: Uuid, screen: RwSignal<Screen>) -> Option<PlaybackGrant> {
     if let Some(grant) = grant_store::take(event_id) {
         return Some(grant);
     }
     let Some(code) = grant_store::code(event_id) else {
-        screen.set(Screen::NoCode);
-        return None;
+        return play_publicly(event_id, screen).await;
     };
     // The reload's release may still be on its way: one more try if the code is in use.
     for attempt in 0..2 {
@@ -180,6 +190,30 @@ async fn obtain(event_id: Uuid, screen: RwSignal<Screen>) -> Option<PlaybackGran
     }
     screen.set(Screen::Refused(CodeRefusal::InUse));
     None
+}
+
+/// A public event plays without a code; any other asks for one.
+async fn play_publicly(event_id: Uuid, screen: RwSignal<Screen>) -> Option<PlaybackGrant> {
+    match public_api::play_token(event_id).await {
+        Answer::Ok(grant) => Some(grant),
+        Answer::Refused { status: 404, .. } => {
+            screen.set(Screen::NoCode);
+            None
+        }
+        Answer::Refused {
+            status,
+            error,
+            retry_after,
+        } => {
+            let refusal = CodeRefusal::from_answer(status, &error, retry_after);
+            screen.set(Screen::Refused(refusal));
+            None
+        }
+        Answer::Unreachable => {
+            screen.set(Screen::Refused(CodeRefusal::Unreachable));
+            None
+        }
+    }
 }
 
 /// Asks where the event stands; plays once it is live (or its recording is).

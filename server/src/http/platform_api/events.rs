@@ -1,14 +1,25 @@
 //! `/api/v1` events and access codes: the operations shared with seed 002's admin door, plus
-//! what only this door has (paged event lists, `PATCH` on an event, one code by id).
+//! what only this door has (paged event lists, `PATCH` on an event, one code by id, and a
+//! public event's play token, which needs no credentials).
+
+use std::net::SocketAddr;
 
 use axum::{
-    extract::{rejection::QueryRejection, Query},
+    extract::{
+        rejection::{PathRejection, QueryRejection},
+        ConnectInfo, Path, Query, State,
+    },
+    http::HeaderMap,
     Json,
 };
 use serde_json::Value;
-use streamgate_domain::model::{AccessCode, Event, EventSummary, Page};
+use streamgate_domain::{
+    model::{AccessCode, Event, EventSummary, Page, PublicPlayback},
+    DomainError,
+};
 use utoipa::openapi::path::HttpMethod;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 use super::{error::envelope, error::ApiError, error::ApiErrorBody, PlatformApi};
 use crate::http::{
@@ -18,6 +29,7 @@ use crate::http::{
         event_input::{query_params, EventPatchBody, ListParams},
         event_routes,
     },
+    AppState,
 };
 
 type ApiResult = Result<Json<Value>, ApiError>;
@@ -40,6 +52,7 @@ pub fn routes() -> ApiRoutes {
                 .handler(event_routes::update_event::<PlatformApi>),
         )
         .routes(routes!(get_code))
+        .routes(routes!(play_token))
 }
 
 /// A page of events with their code counts, the latest start first: `search`, `active`,
@@ -89,5 +102,36 @@ async fn get_code(
 ) -> ApiResult {
     Ok(envelope(
         call.domain.codes().get(&call.principal, id).await?,
+    ))
+}
+
+/// `GET /api/v1/events/:id/play-token`: no credentials; a playback token and a session of its
+/// own for a public event that plays now. Every other id, a malformed one too, is not found.
+#[utoipa::path(
+    get,
+    path = "/events/{id}/play-token",
+    tag = "events",
+    params(("id" = Uuid, Path, description = "A public event")),
+    responses(
+        (status = 200, description = "A playback token and its session", body = Envelope<PublicPlayback>),
+        (status = 404, description = "No public event plays under this id now", body = ApiErrorBody),
+        (status = 429, description = "Too many play tokens from this address", body = ApiErrorBody),
+    ),
+)]
+async fn play_token(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    id: Result<Path<Uuid>, PathRejection>,
+) -> ApiResult {
+    let Ok(Path(id)) = id else {
+        return Err(DomainError::NotFound { what: "Event" }.into());
+    };
+    let base_url = state.playback_base.for_request(&headers);
+    let playback = state.domain.playback();
+    Ok(envelope(
+        playback
+            .play_public(id, Some(client.ip()), base_url)
+            .await?,
     ))
 }

@@ -57,7 +57,9 @@ async fn mint_token(
     ),
 )]
 async fn list_tokens(call: Call<PlatformApi>) -> ApiResult {
-    Ok(envelope(call.domain.api_tokens().list(&call.principal).await?))
+    Ok(envelope(
+        call.domain.api_tokens().list(&call.principal).await?,
+    ))
 }
 
 /// Revokes a token: refused at once here, within 5 seconds on other instances.

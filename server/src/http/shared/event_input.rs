@@ -93,6 +93,8 @@ pub struct EventBody {
     #[serde(default)]
     access_window_hours: Option<i32>,
     #[serde(default)]
+    public_playback: Option<bool>,
+    #[serde(default)]
     pub account_id: Option<Uuid>,
 }
 
@@ -107,6 +109,7 @@ impl EventBody {
             starts_at: required_time("startsAt", self.starts_at)?,
             ends_at: required_time("endsAt", self.ends_at)?,
             access_window_hours: self.access_window_hours,
+            public_playback: self.public_playback.unwrap_or(false),
         })
     }
 }
@@ -133,6 +136,8 @@ pub struct EventPatchBody {
     is_active: Option<bool>,
     #[serde(default)]
     is_archived: Option<bool>,
+    #[serde(default)]
+    public_playback: Option<bool>,
 }
 
 impl EventPatchBody {
@@ -155,6 +160,7 @@ impl EventPatchBody {
             access_window_hours: self.access_window_hours,
             is_active: self.is_active,
             is_archived: self.is_archived,
+            public_playback: self.public_playback,
         })
     }
 }

@@ -3,14 +3,25 @@
 //! sign-in forms and the files its pages link to.
 
 mod files;
+mod frames;
 mod sign_in;
 
-use axum::{middleware, Router};
+use axum::{
+    extract::{Request, State},
+    middleware::{self, Next},
+    response::Response,
+    Router,
+};
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler, generate_route_list, LeptosRoutes};
-use streamgate_app::{shell, App};
+use streamgate_app::{api::server::SiteOrigin, shell, App};
 
-use super::{shared::with_callers, streamgate_api::error::AdminError, AppState};
+use super::{
+    shared::{client_address::ForwardedHttps, origin::origin_of, with_callers},
+    streamgate_api::error::AdminError,
+    AppState,
+};
+pub use frames::{embed_origin, FramePolicy};
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let domain = state.domain.clone();
@@ -23,6 +34,20 @@ pub fn router(state: &AppState) -> Router<AppState> {
             shell(options.clone())
         })
         .fallback(file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn(sign_in::guard_pages));
-    with_callers::<AdminError>(pages, state)
+        .layer(middleware::from_fn(sign_in::guard_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), site_origin));
+    with_callers::<AdminError>(pages, state).layer(middleware::from_fn_with_state(
+        state.frame_policy.clone(),
+        frames::frame_ancestors,
+    ))
+}
+
+/// Tells the pages the origin viewers reach the site by (the embed snippet shows it).
+async fn site_origin(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let https = request.extensions().get::<ForwardedHttps>().is_some();
+    let origin = origin_of(state.public_origin.as_ref(), request.headers(), https);
+    request
+        .extensions_mut()
+        .insert(SiteOrigin(origin.serialize()));
+    next.run(request).await
 }

@@ -28,6 +28,7 @@ pub async fn update_event(
     starts_at: String,
     ends_at: String,
     access_window_hours: Option<String>,
+    public_playback: Option<String>,
 ) -> Result<Event, AppError> {
     let (domain, principal) = server::caller()?;
     let patch = streamgate_domain::model::EventPatch {
@@ -38,6 +39,7 @@ pub async fn update_event(
         starts_at: Some(read::form_time("startsAt", &starts_at)?),
         ends_at: Some(read::form_time("endsAt", &ends_at)?),
         access_window_hours: read::form_hours(access_window_hours.as_deref())?,
+        public_playback: Some(read::form_flag(public_playback.as_deref())),
         ..Default::default()
     };
     Ok(domain

@@ -1,7 +1,7 @@
 //! `/admin/events/:id`: one event. Its details and edit form, the on/off and archive switches,
-//! its access codes (filter, search, keyset pages, generate, revoke, bulk revoke, copy, QR,
-//! CSV, printable tickets) and deleting it. Controls the caller's role lacks are not shown (the
-//! server refuses them anyway).
+//! the embed snippet, its access codes (filter, search, keyset pages, generate, revoke, bulk
+//! revoke, copy, QR, CSV, printable tickets) and deleting it. Controls the caller's role lacks
+//! are not shown (the server refuses them anyway).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -25,12 +25,14 @@ mod codes;
 mod codes_table;
 mod delete;
 mod details;
+mod embed_snippet;
 mod generate_dialog;
 mod header;
 
 use codes::CodesSection;
 use delete::{DeleteEvent, DeleteEventForm};
 use details::{EventDetails, UpdateEvent};
+use embed_snippet::EmbedSnippet;
 use generate_dialog::GenerateCodes;
 use header::{EventHeader, SwitchEvent};
 
@@ -103,6 +105,7 @@ pub fn EventPage() -> impl IntoView {
                 <EventHeader summary=summary.clone() allowed=allowed.get() switch />
                 {move || action_error.get().map(|error| view! { <Alert error /> })}
                 <EventDetails event=summary.event.clone() allowed=allowed.get() update />
+                <EmbedSnippet event=summary.event.clone() />
             </Loaded>
             <CodesSection event_id=id allowed generate event_changed action_error />
             <Transition fallback=|| ()>

@@ -33,6 +33,7 @@ pub async fn create_event(
     starts_at: String,
     ends_at: String,
     access_window_hours: Option<String>,
+    public_playback: Option<String>,
 ) -> Result<Event, AppError> {
     let (domain, principal) = server::caller()?;
     let asked = match account_id.as_deref().map(str::trim) {
@@ -51,6 +52,7 @@ pub async fn create_event(
         starts_at: read::form_time("startsAt", &starts_at)?,
         ends_at: read::form_time("endsAt", &ends_at)?,
         access_window_hours: read::form_hours(access_window_hours.as_deref())?,
+        public_playback: read::form_flag(public_playback.as_deref()),
     };
     Ok(domain
         .events()
