@@ -4,6 +4,7 @@
 
 pub mod hls;
 mod ops;
+pub use ops::metrics;
 mod platform_api;
 pub mod shared;
 mod streamgate_api;
@@ -17,7 +18,9 @@ use streamgate_domain::service::Domain;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use url::Url;
 
-use shared::{client_address, client_address::TrustedProxies, session::SessionSettings};
+use shared::{
+    client_address, client_address::TrustedProxies, door_metrics, session::SessionSettings,
+};
 pub use streamgate_api::PlaybackBase;
 
 /// What every handler can reach: the domain, the site options and the request settings.
@@ -33,6 +36,8 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// `STREAMGATE_INTERNAL_API_KEY`: what edges present to read the revocation feed.
     pub internal_api_key: Option<Arc<str>>,
+    /// `METRICS_TOKEN`: opens `/metrics`; without it the path is not served.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -45,9 +50,13 @@ impl FromRef<AppState> for LeptosOptions {
 /// compression and the client address; each door adds what it needs.
 pub fn app_router(state: AppState) -> Router {
     Router::new()
-        .nest("/api/v1", platform_api::router(&state))
+        .nest(
+            "/api/v1",
+            platform_api::router(&state).layer(door_metrics::layer("platform")),
+        )
         .merge(streamgate_api::router(&state))
-        .merge(ui::router(&state))
+        .merge(ops::router(&state))
+        .merge(ui::router(&state).layer(door_metrics::layer("ui")))
         .layer(middleware::from_fn_with_state(
             state.trusted_proxies.clone(),
             client_address::resolve,
@@ -71,4 +80,5 @@ pub fn hls_router(
         ))
         .layer(hls::cors(cors_origins))
         .layer(TraceLayer::new_for_http())
+        .layer(door_metrics::layer("hls"))
 }

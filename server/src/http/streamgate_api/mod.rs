@@ -17,7 +17,7 @@ use axum::{
 use error::AdminError;
 
 use super::{
-    shared::{door::Door, with_callers},
+    shared::{door::Door, door_metrics, with_callers},
     AppState,
 };
 
@@ -33,7 +33,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(events::router())
         .fallback(|| async { Seed002::no_route() });
     Router::new()
-        .nest("/api/admin", with_callers::<AdminError>(admin, state))
-        .merge(viewer::router())
-        .merge(internal::router())
+        .nest(
+            "/api/admin",
+            with_callers::<AdminError>(admin, state).layer(door_metrics::layer("admin")),
+        )
+        .merge(viewer::router().layer(door_metrics::layer("viewer")))
+        .merge(internal::router().layer(door_metrics::layer("internal")))
 }
