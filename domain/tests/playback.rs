@@ -560,7 +560,7 @@ async fn dashboard_counts_live_viewers(store: Arc<dyn Store>) {
     assert_eq!((stats.active_viewers, stats.redeemed_codes), (1, 2));
     // The operators' gauge counts every account's viewers.
     let other_event = event_at(&domain, &owner, -1, 3, 48).await;
-    let other_codes = codes(&domain, &owner, &other_event, 1).await;
+    let other_codes = self::codes(&domain, &owner, &other_event, 1).await;
     validate(&domain, &other_codes[0].code).await.unwrap();
     assert_eq!(domain.playback().live_sessions().await.unwrap(), 2);
     // Another account sees none of them.
