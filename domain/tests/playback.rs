@@ -550,6 +550,7 @@ async fn dashboard_counts_live_viewers(store: Arc<dyn Store>) {
     validate(&domain, &codes[1].code).await.unwrap();
     let stats = domain.events().dashboard(&owner).await.unwrap();
     assert_eq!((stats.active_viewers, stats.redeemed_codes), (2, 2));
+    assert_eq!(domain.playback().live_sessions().await.unwrap(), 2);
     domain
         .playback()
         .release(&first.playback_token)
@@ -557,6 +558,11 @@ async fn dashboard_counts_live_viewers(store: Arc<dyn Store>) {
         .unwrap();
     let stats = domain.events().dashboard(&owner).await.unwrap();
     assert_eq!((stats.active_viewers, stats.redeemed_codes), (1, 2));
+    // The operators' gauge counts every account's viewers.
+    let other_event = event_at(&domain, &owner, -1, 3, 48).await;
+    let other_codes = self::codes(&domain, &owner, &other_event, 1).await;
+    validate(&domain, &other_codes[0].code).await.unwrap();
+    assert_eq!(domain.playback().live_sessions().await.unwrap(), 2);
     // Another account sees none of them.
     let other = self::owner(&domain).await;
     assert_eq!(

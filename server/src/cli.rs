@@ -179,6 +179,10 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub hls: HlsArgs,
 
+    /// Token for the Prometheus scrape endpoint `/metrics` (app listener; an edge's HLS listener), sent as `Authorization: Bearer <token>` or `?token=` [default: unset, which answers /metrics with a plain 404].
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Keep a demo event live in the only account, streaming a looping test pattern, and log a viewer URL with a ready code at every start; the same event is reused every time (app role only).
     #[arg(long, env = "STREAMGATE_DEMO")]
     pub demo: bool,

@@ -30,6 +30,8 @@ pub struct Config {
     pub internal_api_key: Option<Arc<str>>,
     /// Where encoders (and the demo) write: `<stream root>/<event id>/…`.
     pub stream_root: PathBuf,
+    /// `METRICS_TOKEN`, when set and not empty: `/metrics` is served only then.
+    pub metrics_token: Option<Arc<str>>,
     pub role: Role,
 }
 
@@ -83,6 +85,11 @@ impl Config {
                 .stream_root
                 .clone()
                 .unwrap_or_else(|| args.database.data_dir.join("streams")),
+            metrics_token: args
+                .metrics_token
+                .as_deref()
+                .filter(|token| !token.is_empty())
+                .map(Arc::from),
             role,
         })
     }

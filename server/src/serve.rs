@@ -24,8 +24,8 @@ use crate::{
     demo,
     http::{
         app_router,
-        hls::{self, ConfiguredOrigin, HlsState, OriginDirectory},
-        hls_router, AppState,
+        hls::{self, ConfiguredOrigin, HlsMetrics, HlsState, OriginDirectory},
+        hls_router, metrics, AppState,
     },
     open_domain, shutdown,
     site::Site,
@@ -35,6 +35,11 @@ use crate::{
 
 pub async fn serve(args: ServeArgs) -> Result<(), StartupError> {
     let config = Config::from_args(&args)?;
+    // Before any router or counter is built: handles made earlier would never count.
+    if config.metrics_token.is_some() {
+        metrics::install()
+            .map_err(|err| StartupError::Config(format!("metrics recorder: {err}")))?;
+    }
     match &config.role {
         Role::App(app) => serve_app(&args, &config, app).await,
         Role::Edge(edge) => serve_edge(&args, &config, edge).await,
@@ -64,6 +69,8 @@ async fn serve_app(args: &ServeArgs, config: &Config, app: &AppConfig) -> Result
         internal_api_key: config.internal_api_key.clone(),
         role: "app",
         needs_sync: false,
+        metrics: Arc::new(HlsMetrics::register()),
+        metrics_token: None,
     };
     let state = AppState {
         domain: domain.clone(),
@@ -75,6 +82,7 @@ async fn serve_app(args: &ServeArgs, config: &Config, app: &AppConfig) -> Result
         trusted_proxies: config.trusted_proxies.clone(),
         internal_api_key: config.internal_api_key.clone(),
         frame_policy: app.frame_policy.clone(),
+        metrics_token: config.metrics_token.clone(),
     };
     // A convenience: when it cannot start, everything else is served all the same.
     let demo = if app.demo {
@@ -93,6 +101,7 @@ async fn serve_app(args: &ServeArgs, config: &Config, app: &AppConfig) -> Result
             synced_until,
             stop.clone(),
         )),
+        tokio::spawn(metrics::keep_up(stop.clone())),
     ];
     let hls = hls_router(
         hls_state,
@@ -138,6 +147,8 @@ async fn serve_edge(
         internal_api_key: config.internal_api_key.clone(),
         role: "edge",
         needs_sync: true,
+        metrics: Arc::new(HlsMetrics::register()),
+        metrics_token: config.metrics_token.clone(),
     };
     let feed = revocation_sync::PlatformFeed::new(&edge.platform, edge.api_key.clone(), edge.poll)
         .map_err(StartupError::Config)?;
@@ -147,6 +158,7 @@ async fn serve_edge(
         revocations,
         stop.clone(),
     ));
+    let upkeep = tokio::spawn(metrics::keep_up(stop.clone()));
     let mut cors_origins = args.hls.cors_origins.clone();
     if cors_origins.is_empty() {
         cors_origins.extend(
@@ -167,6 +179,7 @@ async fn serve_edge(
     .await;
     stop.cancel();
     let _ = follower.await;
+    let _ = upkeep.await;
     served?;
     tracing::info!("stopped");
     Ok(())

@@ -241,6 +241,12 @@ impl<'a> PlaybackService<'a> {
         Ok(changes.len())
     }
 
+    /// How many viewers are watching now: open sessions whose heartbeat has not timed out.
+    pub async fn live_sessions(&self) -> Result<u64, DomainError> {
+        let live_since = self.config.live_since(time::now());
+        Ok(self.store.count_live_sessions(live_since).await?)
+    }
+
     /// Seed 002 `GET /api/revocations?since=`: what changed after `since` (with
     /// [`FEED_OVERLAP`] of history repeated), each code and event in its latest state.
     pub async fn revocation_feed(

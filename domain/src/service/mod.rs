@@ -27,7 +27,7 @@ use crate::{
         AccessGuard, PlaybackConfig, PlaybackKeys, PlaybackService, RevocationCache,
         PLAYBACK_SECRET_SETTING, SECRET_VARIABLE as PLAYBACK_SECRET_VARIABLE,
     },
-    store::Store,
+    store::{PoolConnections, Store},
     DomainError,
 };
 
@@ -85,6 +85,11 @@ impl Domain {
     /// Closes the database pool, waiting for connections in use to be returned.
     pub async fn close(&self) {
         self.store.close().await;
+    }
+
+    /// The database pool's connections now, in use and idle.
+    pub fn pool_connections(&self) -> PoolConnections {
+        self.store.pool_connections()
     }
 
     /// The dashboard JWT secret: `configured` (STREAMGATE_JWT_SECRET) when given, else the one

@@ -60,6 +60,15 @@ impl fmt::Display for Backend {
     }
 }
 
+/// The pool's connections at one moment (for the operators' metrics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolConnections {
+    /// Checked out by a query now.
+    pub active: u32,
+    /// Open and waiting in the pool.
+    pub idle: u32,
+}
+
 /// Every query the domain needs (one method each, in the capability traits) and the pool's
 /// own life cycle.
 #[async_trait]
@@ -84,6 +93,8 @@ pub trait Store:
 
     /// Closes the pool, waiting for connections in use to be returned.
     async fn close(&self);
+
+    fn pool_connections(&self) -> PoolConnections;
 }
 
 /// Implements [`Store`] for a backend with a `pool` field and an associated `MIGRATOR`.
@@ -102,6 +113,17 @@ macro_rules! impl_store {
 
             async fn close(&self) {
                 self.pool.close().await;
+            }
+
+            fn pool_connections(&self) -> PoolConnections {
+                let size = self.pool.size();
+                let idle = u32::try_from(self.pool.num_idle())
+                    .unwrap_or(u32::MAX)
+                    .min(size);
+                PoolConnections {
+                    active: size - idle,
+                    idle,
+                }
             }
         }
     };

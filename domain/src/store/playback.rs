@@ -76,6 +76,9 @@ pub trait PlaybackStore: Send + Sync {
 
     /// Removes log entries older than `before`; returns how many.
     async fn prune_access_changes(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// How many sessions are open and were seen after `live_since` (viewers watching now).
+    async fn count_live_sessions(&self, live_since: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
 const INSERT_ACCESS_CHANGE: &str = "INSERT INTO access_changes \
@@ -128,6 +131,9 @@ static SELECT_ACCESS_CHANGES_SINCE: LazyLock<String> = LazyLock::new(|| {
 });
 
 const PRUNE_ACCESS_CHANGES: &str = "DELETE FROM access_changes WHERE changed_at < $1";
+
+const COUNT_LIVE_SESSIONS: &str =
+    "SELECT COUNT(*) FROM playback_sessions WHERE ended_at IS NULL AND last_seen_at > $1";
 
 /// An `access_changes` row.
 #[derive(sqlx::FromRow)]
@@ -346,6 +352,17 @@ macro_rules! impl_playback_store {
             async fn prune_access_changes(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
                 let pruned = execute_with(&self.pool, PRUNE_ACCESS_CHANGES, before).await?;
                 Ok(pruned.rows_affected())
+            }
+
+            async fn count_live_sessions(
+                &self,
+                live_since: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                let count: i64 = sqlx::query_scalar(COUNT_LIVE_SESSIONS)
+                    .bind(live_since)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(count.max(0) as u64)
             }
         }
     };

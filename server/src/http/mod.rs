@@ -5,6 +5,7 @@
 pub mod hls;
 mod openapi;
 mod ops;
+pub use ops::metrics;
 mod platform_api;
 pub mod shared;
 mod streamgate_api;
@@ -18,7 +19,9 @@ use streamgate_domain::service::Domain;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use url::Url;
 
-use shared::{client_address, client_address::TrustedProxies, session::SessionSettings};
+use shared::{
+    client_address, client_address::TrustedProxies, door_metrics, session::SessionSettings,
+};
 pub use streamgate_api::PlaybackBase;
 
 /// What every handler can reach: the domain, the site options and the request settings.
@@ -36,6 +39,8 @@ pub struct AppState {
     pub internal_api_key: Option<Arc<str>>,
     /// Who may frame the pages (`STREAMGATE_EMBED_ORIGINS` for `/embed/…`).
     pub frame_policy: ui::FramePolicy,
+    /// `METRICS_TOKEN`: opens `/metrics`; without it the path is not served.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -50,7 +55,8 @@ pub fn app_router(state: AppState) -> Router {
     let (api, document) = api_routes(&state).finish();
     let document = serde_json::to_string(&openapi::document(document))
         .expect("the OpenAPI document serializes");
-    api.merge(ui::router(&state))
+    api.merge(ops::router(&state))
+        .merge(ui::router(&state).layer(door_metrics::layer("ui")))
         .layer(Extension(openapi::swagger::ApiDocument(document.into())))
         .layer(middleware::from_fn_with_state(
             state.trusted_proxies.clone(),
@@ -64,7 +70,11 @@ pub fn app_router(state: AppState) -> Router {
 /// Every documented API route: seed 002's door and `/api/v1`.
 fn api_routes(state: &AppState) -> openapi::ApiRoutes {
     openapi::ApiRoutes::new()
-        .nest("/api/v1", platform_api::router(state))
+        .nest(
+            "/api/v1",
+            platform_api::router(state)
+                .wrap(|routes| routes.layer(door_metrics::layer("platform"))),
+        )
         .merge(streamgate_api::router(state))
 }
 
@@ -82,4 +92,5 @@ pub fn hls_router(
         ))
         .layer(hls::cors(cors_origins))
         .layer(TraceLayer::new_for_http())
+        .layer(door_metrics::layer("hls"))
 }

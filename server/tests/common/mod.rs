@@ -44,6 +44,7 @@ pub fn streamgate(data_dir: &Path, database_url: Option<&str>) -> Command {
         .env_remove("ADMIN_PASS")
         .env_remove("STREAMGATE_JWT_SECRET")
         .env_remove("STREAMGATE_DEMO")
+        .env_remove("METRICS_TOKEN")
         .env("RUST_LOG", "warn");
     if let Some(url) = database_url {
         command.env("DATABASE_URL", url);

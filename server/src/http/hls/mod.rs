@@ -5,6 +5,7 @@
 mod local_files;
 mod playlist;
 mod source;
+mod stream_metrics;
 pub mod stream_path;
 mod upstream;
 
@@ -31,6 +32,7 @@ use uuid::Uuid;
 pub use local_files::LocalFiles;
 pub use source::{ConfiguredOrigin, EventOrigins, OriginDirectory, SourceMode, StreamSource};
 use source::{Content, SourceError};
+pub use stream_metrics::HlsMetrics;
 use stream_path::{BadPath, FileKind};
 pub use upstream::{Upstream, UpstreamConfig};
 
@@ -50,6 +52,9 @@ pub struct HlsState {
     pub role: &'static str,
     /// An edge serves nothing before its first revocation sync: it would not know what to refuse.
     pub needs_sync: bool,
+    pub metrics: Arc<HlsMetrics>,
+    /// An edge's `METRICS_TOKEN`: serves `/metrics` here (the app serves it on its app listener).
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl HlsState {
@@ -102,12 +107,26 @@ fn same_host(origin: &str, headers: &HeaderMap) -> bool {
 }
 
 pub fn router(state: HlsState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/health", get(health))
         .route("/streams/{*rest}", get(stream))
-        .route("/admin/cache/{event_id}", delete(clear_cache))
+        .route("/admin/cache/{event_id}", delete(clear_cache));
+    // Without a token the path is not served: it answers as any unknown one does.
+    if state.metrics_token.is_some() && super::metrics::enabled() {
+        router = router.route("/metrics", get(scrape));
+    }
+    router
         .fallback(|| async { refuse(StatusCode::NOT_FOUND, "Not found") })
         .with_state(state)
+}
+
+/// An edge's `/metrics`; a missing or wrong token gets this listener's 403.
+async fn scrape(State(state): State<HlsState>, parts: Parts) -> Response {
+    let expected = state.metrics_token.as_deref().unwrap_or_default();
+    let sampled = super::metrics::Sampled::Edge(state.guard.revocations());
+    super::metrics::scrape(expected, &parts, sampled)
+        .await
+        .unwrap_or_else(|super::metrics::Forbidden| refuse(StatusCode::FORBIDDEN, "Forbidden"))
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -156,7 +175,16 @@ fn token(parts: &Parts) -> Option<(String, bool)> {
     }
 }
 
+/// A stream request, counted by kind and outcome.
 async fn stream(State(state): State<HlsState>, request: Request) -> Response {
+    let kind = stream_metrics::Kind::of(request.uri().path());
+    let method = request.method().clone();
+    let response = answer_stream(&state, request).await;
+    state.metrics.answered(kind, &method, &response);
+    response
+}
+
+async fn answer_stream(state: &HlsState, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let Some((token, in_query)) = token(&parts) else {
         return refuse(StatusCode::UNAUTHORIZED, "Authorization required");

@@ -1,11 +1,12 @@
 //! What several doors use: the client address, dashboard sessions, the CSRF check, caller
-//! resolution, the request's origin, the internal API key, sign-in, and the event operations
-//! seed 002's admin door and `/api/v1` share.
+//! resolution, the request's origin, the internal API key, sign-in, request counting, and the
+//! event operations seed 002's admin door and `/api/v1` share.
 
 pub mod caller;
 pub mod client_address;
 pub mod csrf;
 pub mod door;
+pub mod door_metrics;
 pub mod error;
 pub mod event_input;
 pub mod event_routes;

@@ -15,7 +15,7 @@ use error::AdminError;
 
 use super::{
     openapi::ApiRoutes,
-    shared::{door::Door, with_callers},
+    shared::{door::Door, door_metrics, with_callers},
     AppState,
 };
 
@@ -31,10 +31,10 @@ pub fn router(state: &AppState) -> ApiRoutes {
         .merge(events::routes())
         .wrap(|admin| {
             let admin = admin.fallback(|| async { Seed002::no_route() });
-            with_callers::<AdminError>(admin, state)
+            with_callers::<AdminError>(admin, state).layer(door_metrics::layer("admin"))
         });
     ApiRoutes::new()
         .nest("/api/admin", admin)
-        .merge(viewer::routes())
-        .merge(internal::routes())
+        .merge(viewer::routes().wrap(|viewer| viewer.layer(door_metrics::layer("viewer"))))
+        .merge(internal::routes().wrap(|internal| internal.layer(door_metrics::layer("internal"))))
 }

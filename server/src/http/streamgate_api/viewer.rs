@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use super::error::{ViewerError, ViewerErrorBody};
 use crate::http::{
+    metrics::VALIDATIONS,
     openapi::ApiRoutes,
     shared::{caller, origin::origin_of},
     AppState,
@@ -103,13 +104,31 @@ async fn validate(
     // A body without a code reads as an empty code: the seed's 400, after the rate limit.
     let code = body.map(|Json(body)| body.code).unwrap_or_default();
     let base_url = state.playback_base.for_request(&headers);
-    Ok(Json(
-        state
-            .domain
-            .playback()
-            .validate(&code, Some(client.ip()), base_url)
-            .await?,
-    ))
+    let validated = state
+        .domain
+        .playback()
+        .validate(&code, Some(client.ip()), base_url)
+        .await;
+    metrics::counter!(VALIDATIONS, "outcome" => validation_outcome(&validated)).increment(1);
+    Ok(Json(validated?))
+}
+
+/// `streamgate_validations_total`'s outcome: one word per way a validation ends.
+fn validation_outcome(validated: &Result<PlaybackGrant, DomainError>) -> &'static str {
+    match validated {
+        Ok(_) => "ok",
+        Err(DomainError::Playback(refusal)) => match refusal {
+            PlaybackRefusal::CodeMissing => "code_missing",
+            PlaybackRefusal::UnknownCode => "unknown_code",
+            PlaybackRefusal::CodeRevoked => "revoked",
+            PlaybackRefusal::EventUnavailable => "event_unavailable",
+            PlaybackRefusal::InUse => "in_use",
+            PlaybackRefusal::CodeExpired => "expired",
+            PlaybackRefusal::TooManyValidations { .. } => "rate_limited",
+            _ => "other",
+        },
+        Err(_) => "error",
+    }
 }
 
 /// The playback token: `Authorization: Bearer …`, or `?token=` for `navigator.sendBeacon`,
