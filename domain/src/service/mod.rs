@@ -12,6 +12,7 @@ mod events;
 mod export;
 mod members;
 mod password;
+mod quotas;
 mod rate_limit;
 pub(crate) mod secret;
 mod sessions;
@@ -25,6 +26,7 @@ use crate::{
         AccessGuard, PlaybackConfig, PlaybackKeys, PlaybackService, RevocationCache,
         PLAYBACK_SECRET_SETTING, SECRET_VARIABLE as PLAYBACK_SECRET_VARIABLE,
     },
+    model::Quotas,
     store::Store,
     DomainError,
 };
@@ -39,6 +41,8 @@ pub use rate_limit::RateLimit;
 pub use sessions::{SessionRow, SessionService};
 pub use users::member_principal;
 
+pub(crate) use quotas::quotas_in_force;
+
 /// The domain as the server hands it to its doors: one handle, cheap to clone.
 #[derive(Clone)]
 pub struct Domain {
@@ -47,6 +51,8 @@ pub struct Domain {
     auth: Arc<AuthConfig>,
     playback: Arc<PlaybackConfig>,
     revocations: Arc<RevocationCache>,
+    /// `STREAMGATE_DEFAULT_QUOTAS`: the limits of accounts not given their own.
+    quotas: Quotas,
 }
 
 impl Domain {
@@ -60,7 +66,13 @@ impl Domain {
             auth: Arc::new(AuthConfig::ephemeral()),
             playback: Arc::new(PlaybackConfig::new(PlaybackKeys::ephemeral())),
             revocations: Arc::new(RevocationCache::new()),
+            quotas: Quotas::UNLIMITED,
         }
+    }
+
+    /// The installation's default quotas (unlimited unless given).
+    pub fn with_quotas(self, quotas: Quotas) -> Self {
+        Self { quotas, ..self }
     }
 
     pub fn with_auth(self, auth: AuthConfig) -> Self {
@@ -121,7 +133,12 @@ impl Domain {
     }
 
     pub fn playback(&self) -> PlaybackService<'_> {
-        PlaybackService::new(self.store.as_ref(), &self.playback, &self.revocations)
+        PlaybackService::new(
+            self.store.as_ref(),
+            &self.playback,
+            &self.revocations,
+            self.quotas,
+        )
     }
 
     pub fn playback_config(&self) -> &PlaybackConfig {
@@ -139,6 +156,7 @@ impl Domain {
             authz: &self.authz,
             playback: &self.playback,
             revocations: &self.revocations,
+            quotas: self.quotas,
         }
     }
 }
@@ -151,11 +169,13 @@ pub(crate) struct Context<'a> {
     pub authz: &'a Authorizer,
     pub playback: &'a PlaybackConfig,
     pub revocations: &'a RevocationCache,
+    /// The installation's default quotas.
+    pub quotas: Quotas,
 }
 
 impl<'a> Context<'a> {
     fn accounts(self) -> AccountService<'a> {
-        AccountService::new(self.store, self.authz)
+        AccountService::new(self)
     }
 
     fn events(self) -> EventService<'a> {

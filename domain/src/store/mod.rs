@@ -19,6 +19,7 @@ mod events;
 mod location;
 mod playback;
 mod postgres;
+mod quotas;
 mod rate_limits;
 mod sessions;
 mod settings;
@@ -38,6 +39,7 @@ pub use events::EventStore;
 pub use location::DatabaseLocation;
 pub use playback::{ClaimOutcome, PlaybackStore, SessionClaim};
 pub use postgres::PostgresStore;
+pub use quotas::{AccountQuotaRow, QuotaCheck, QuotaStore};
 pub use rate_limits::{Gcra, RateLimitStore};
 pub use sessions::{DashboardSessionStore, SessionRow};
 pub use settings::SettingStore;
@@ -70,6 +72,7 @@ pub trait Store:
     + DashboardSessionStore
     + PlaybackStore
     + RateLimitStore
+    + QuotaStore
     + Send
     + Sync
     + 'static
