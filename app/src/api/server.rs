@@ -66,6 +66,8 @@ pub fn app_error(err: DomainError) -> AppError {
         }
         DomainError::NotFound { what } => AppError::NotFound(what.into()),
         DomainError::Forbidden { permission } => AppError::Forbidden(permission.to_string()),
+        DomainError::NotAllowed { message } => AppError::Server(message.into()),
+        DomainError::QuotaExceeded(exceeded) => AppError::QuotaExceeded(exceeded),
         DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => {
             AppError::Unauthenticated
         }

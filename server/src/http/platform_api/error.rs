@@ -3,6 +3,7 @@
 
 use axum::{http::StatusCode, Json};
 use serde_json::{json, Value};
+use streamgate_domain::model::QuotaExceeded;
 
 use super::PlatformApi;
 use crate::http::shared::error::{DoorError, WireFormat};
@@ -14,6 +15,15 @@ impl WireFormat for PlatformApi {
             "message": message,
             "error": status.canonical_reason().unwrap_or("Error"),
         })
+    }
+
+    /// Seed 001's quota refusal: a fixed message, with which limit was reached and how far.
+    fn over_quota(status: StatusCode, _: &str, exceeded: &QuotaExceeded) -> Value {
+        let mut body = Self::body(status, "quota_exceeded");
+        body["metric"] = json!(exceeded.metric);
+        body["limit"] = json!(exceeded.limit);
+        body["used"] = json!(exceeded.used);
+        body
     }
 }
 

@@ -2,6 +2,7 @@
 //! envelopes, `{statusCode, message, error}` errors, credentials resolved by the shared caller
 //! middleware (API token, then dashboard JWT, then the session cookie).
 
+mod accounts;
 mod auth;
 pub mod error;
 mod events;
@@ -83,6 +84,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/health", get(ops::liveness))
         .merge(auth::router())
         .merge(users::router())
+        .merge(accounts::router())
         .merge(events::router())
         .fallback(|| async { PlatformApi::no_route() });
     with_callers::<ApiError>(routes, state)

@@ -36,6 +36,7 @@ pub enum IdKind {
     Event,
     Code,
     User,
+    Account,
 }
 
 /// A call through door `D`: the domain, the authenticated caller and the client's address.
@@ -70,6 +71,8 @@ pub struct OfEvent;
 pub struct OfCode;
 /// The path names a user.
 pub struct OfUser;
+/// The path names an account.
+pub struct OfAccount;
 
 pub trait IdOf: Send + Sync + 'static {
     const KIND: IdKind;
@@ -85,6 +88,10 @@ impl IdOf for OfCode {
 
 impl IdOf for OfUser {
     const KIND: IdKind = IdKind::User;
+}
+
+impl IdOf for OfAccount {
+    const KIND: IdKind = IdKind::Account;
 }
 
 /// The UUID in the path naming a `K`, or door `D`'s 400.

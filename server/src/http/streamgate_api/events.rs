@@ -47,6 +47,7 @@ impl Door for Seed002 {
             IdKind::Event => "Invalid event id",
             IdKind::Code => "Invalid token id",
             IdKind::User => "Invalid user id",
+            IdKind::Account => "Invalid account id",
         };
         AdminError::new(StatusCode::BAD_REQUEST, message)
     }
