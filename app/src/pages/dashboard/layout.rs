@@ -32,6 +32,14 @@ pub fn AdminLayout() -> impl IntoView {
                                 .then(|| view! { <A href="/admin/users">"Users"</A> })
                         }}
                     </Transition>
+                    // Accounts and their quotas are the platform operator's.
+                    <Transition fallback=|| ()>
+                        {move || {
+                            me.get()
+                                .is_some_and(|me| me.is_superadmin)
+                                .then(|| view! { <A href="/admin/accounts">"Accounts"</A> })
+                        }}
+                    </Transition>
                     <A href="/admin/profile">"Profile"</A>
                 </nav>
                 <Transition fallback=|| ()>

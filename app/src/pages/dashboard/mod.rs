@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
+mod accounts;
 mod event;
 mod events;
 mod layout;
@@ -14,6 +15,7 @@ mod profile;
 mod tickets;
 mod users;
 
+use accounts::AccountsPage;
 use event::EventPage;
 use events::EventsPage;
 use layout::AdminLayout;
@@ -47,5 +49,6 @@ lazy_pages!(
     Event => EventPage,
     Tickets => TicketsPage,
     Users => UsersPage,
+    Accounts => AccountsPage,
     Profile => ProfilePage,
 );
