@@ -42,12 +42,21 @@ fn account(principal: &Principal) -> Uuid {
     principal.account_id().unwrap()
 }
 
-async fn create_event(domain: &Domain, who: &Principal, account_id: Uuid) -> Result<Event, DomainError> {
+async fn create_event(
+    domain: &Domain,
+    who: &Principal,
+    account_id: Uuid,
+) -> Result<Event, DomainError> {
     let input = testing::new_event("Keynote", time::now() - Duration::hours(1), 3);
     domain.events().create(who, account_id, input, None).await
 }
 
-async fn generate(domain: &Domain, who: &Principal, event: &Event, count: i64) -> Result<usize, DomainError> {
+async fn generate(
+    domain: &Domain,
+    who: &Principal,
+    event: &Event,
+    count: i64,
+) -> Result<usize, DomainError> {
     let input = NewCodes { count, label: None };
     let codes = domain.codes().generate(who, event.id, input, None).await?;
     Ok(codes.len())
@@ -64,7 +73,12 @@ async fn set_quotas(domain: &Domain, account_id: Uuid, patch: QuotaPatch) -> Quo
 }
 
 async fn usage(domain: &Domain, account_id: Uuid) -> Usage {
-    domain.accounts().usage(SUPERADMIN, account_id).await.unwrap().usage
+    domain
+        .accounts()
+        .usage(SUPERADMIN, account_id)
+        .await
+        .unwrap()
+        .usage
 }
 
 /// `result` is the refusal over `metric` at `limit` with `used` in use.
@@ -77,7 +91,14 @@ fn assert_over<T: std::fmt::Debug>(
 ) {
     match result {
         Err(DomainError::QuotaExceeded(exceeded)) => {
-            assert_eq!(exceeded, QuotaExceeded { metric, limit, used })
+            assert_eq!(
+                exceeded,
+                QuotaExceeded {
+                    metric,
+                    limit,
+                    used
+                }
+            )
         }
         other => panic!("expected over quota, got {other:?}"),
     }
@@ -88,20 +109,29 @@ async fn accounts_follow_the_default_until_given_their_own(store: Arc<dyn Store>
     let owner = owner(&domain).await;
     let id = account(&owner);
     let read = domain.accounts().account(&owner, id).await.unwrap();
-    assert_eq!(read.quotas, quotas("maxEvents=2,maxCodes=-1,maxConcurrentViewers=-1"));
+    assert_eq!(
+        read.quotas,
+        quotas("maxEvents=2,maxCodes=-1,maxConcurrentViewers=-1")
+    );
 
     let own = QuotaPatch {
         max_events: Some(Some(5)),
         max_codes: Some(Some(100)),
         ..QuotaPatch::default()
     };
-    assert_eq!(set_quotas(&domain, id, own).await, quotas("maxEvents=5,maxCodes=100"));
+    assert_eq!(
+        set_quotas(&domain, id, own).await,
+        quotas("maxEvents=5,maxCodes=100")
+    );
     // null goes back to the default, which then follows the installation's setting.
     let back = QuotaPatch {
         max_events: Some(None),
         ..QuotaPatch::default()
     };
-    assert_eq!(set_quotas(&domain, id, back).await, quotas("maxEvents=2,maxCodes=100"));
+    assert_eq!(
+        set_quotas(&domain, id, back).await,
+        quotas("maxEvents=2,maxCodes=100")
+    );
     let restarted = self::domain(store, "maxEvents=7,maxConcurrentViewers=3");
     let listed = restarted.accounts().account_list(SUPERADMIN).await.unwrap();
     assert_eq!(listed.len(), 1);
@@ -120,7 +150,9 @@ async fn minus_one_is_unlimited_even_under_a_default(store: Arc<dyn Store>) {
     };
     set_quotas(&domain, account(&owner), unlimited).await;
     for _ in 0..3 {
-        create_event(&domain, &owner, account(&owner)).await.unwrap();
+        create_event(&domain, &owner, account(&owner))
+            .await
+            .unwrap();
     }
     assert_eq!(usage(&domain, account(&owner)).await.events, 3);
 }
@@ -130,22 +162,30 @@ async fn the_event_quota_refuses_everyone_with_limit_and_use(store: Arc<dyn Stor
     let owner = owner(&domain).await;
     let id = account(&owner);
     create_event(&domain, &owner, id).await.unwrap();
-    create_event(&domain, &Principal::Operator, id).await.unwrap();
+    create_event(&domain, &Principal::Operator, id)
+        .await
+        .unwrap();
     for who in [&owner, SUPERADMIN, &Principal::Operator] {
         let refused = create_event(&domain, who, id).await;
         assert_over(refused, QuotaMetric::Events, 2, 2);
     }
     // Another account has its own count.
     let other = self::owner(&domain).await;
-    create_event(&domain, &other, account(&other)).await.unwrap();
+    create_event(&domain, &other, account(&other))
+        .await
+        .unwrap();
     assert_eq!(usage(&domain, id).await.events, 2);
 }
 
 async fn a_batch_that_would_cross_the_code_quota_writes_nothing(store: Arc<dyn Store>) {
     let domain = domain(store, "maxCodes=10");
     let owner = owner(&domain).await;
-    let event = create_event(&domain, &owner, account(&owner)).await.unwrap();
-    let second = create_event(&domain, &owner, account(&owner)).await.unwrap();
+    let event = create_event(&domain, &owner, account(&owner))
+        .await
+        .unwrap();
+    let second = create_event(&domain, &owner, account(&owner))
+        .await
+        .unwrap();
     assert_eq!(generate(&domain, &owner, &event, 8).await.unwrap(), 8);
     // Codes count across all the account's events.
     let refused = generate(&domain, &owner, &second, 5).await;
@@ -205,17 +245,26 @@ fn impatient(store: Arc<dyn Store>, defaults: &str) -> Domain {
 
 async fn validate(domain: &Domain, code: &str) -> Result<(), DomainError> {
     let base = "http://127.0.0.1:4000".to_owned();
-    domain.playback().validate(code, None, base).await.map(|_| ())
+    domain
+        .playback()
+        .validate(code, None, base)
+        .await
+        .map(|_| ())
 }
 
 async fn the_viewer_quota_counts_live_sessions_and_a_takeover_once(store: Arc<dyn Store>) {
     let domain = impatient(store, "maxConcurrentViewers=1");
     let owner = owner(&domain).await;
-    let event = create_event(&domain, &owner, account(&owner)).await.unwrap();
+    let event = create_event(&domain, &owner, account(&owner))
+        .await
+        .unwrap();
     let codes = testing::generate_codes(&domain, &owner, &event, 3, None).await;
     validate(&domain, &codes[0].code).await.unwrap();
     let second = validate(&domain, &codes[1].code).await;
-    assert_refused!(second, DomainError::Playback(PlaybackRefusal::ViewerLimitReached));
+    assert_refused!(
+        second,
+        DomainError::Playback(PlaybackRefusal::ViewerLimitReached)
+    );
     // The same code's live session answers "in use", not the quota.
     let again = validate(&domain, &codes[0].code).await;
     assert_refused!(again, DomainError::Playback(PlaybackRefusal::InUse));
@@ -226,13 +275,18 @@ async fn the_viewer_quota_counts_live_sessions_and_a_takeover_once(store: Arc<dy
     validate(&domain, &codes[0].code).await.unwrap();
     assert_eq!(usage(&domain, account(&owner)).await.concurrent_viewers, 1);
     let third = validate(&domain, &codes[2].code).await;
-    assert_refused!(third, DomainError::Playback(PlaybackRefusal::ViewerLimitReached));
+    assert_refused!(
+        third,
+        DomainError::Playback(PlaybackRefusal::ViewerLimitReached)
+    );
 }
 
 async fn parallel_validations_never_pass_the_viewer_quota(store: Arc<dyn Store>) {
     let domain = impatient(store, "maxConcurrentViewers=2");
     let owner = owner(&domain).await;
-    let event = create_event(&domain, &owner, account(&owner)).await.unwrap();
+    let event = create_event(&domain, &owner, account(&owner))
+        .await
+        .unwrap();
     let codes = testing::generate_codes(&domain, &owner, &event, 6, None).await;
     let claims: Vec<_> = codes
         .into_iter()
@@ -261,7 +315,9 @@ async fn usage_counts_the_account_and_another_accounts_is_not_found(store: Arc<d
     let codes = testing::generate_codes(&domain, &owner, &event, 4, None).await;
     validate(&domain, &codes[0].code).await.unwrap();
     let other = self::owner(&domain).await;
-    create_event(&domain, &other, account(&other)).await.unwrap();
+    create_event(&domain, &other, account(&other))
+        .await
+        .unwrap();
 
     let read = domain.accounts().usage(&owner, id).await.unwrap();
     assert_eq!(read.account_id, id);
@@ -289,11 +345,24 @@ async fn only_the_superadmin_founds_accounts_and_sets_quotas_owners_rename(store
             password: testing::PASSWORD.into(),
         },
     };
-    let refused = domain.accounts().create_account(&owner, input.clone(), None).await;
+    let refused = domain
+        .accounts()
+        .create_account(&owner, input.clone(), None)
+        .await;
     assert_refused!(refused, DomainError::NotAllowed { .. });
-    let created = domain.accounts().create_account(SUPERADMIN, input.clone(), None).await.unwrap();
-    assert_eq!((created.name.as_str(), created.quotas), ("Beta Org", Quotas::UNLIMITED));
-    let again = domain.accounts().create_account(SUPERADMIN, input, None).await;
+    let created = domain
+        .accounts()
+        .create_account(SUPERADMIN, input.clone(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (created.name.as_str(), created.quotas),
+        ("Beta Org", Quotas::UNLIMITED)
+    );
+    let again = domain
+        .accounts()
+        .create_account(SUPERADMIN, input, None)
+        .await;
     assert_refused!(again, DomainError::Conflict { field: "email", .. });
 
     let rename = AccountPatch {
@@ -302,17 +371,34 @@ async fn only_the_superadmin_founds_accounts_and_sets_quotas_owners_rename(store
     };
     let editor = domain
         .accounts()
-        .add_member(&owner, None, NewMember {
-            email: "editor@acme.test".into(),
-            password: testing::PASSWORD.into(),
-            role: Role::Editor,
-        }, None)
+        .add_member(
+            &owner,
+            None,
+            NewMember {
+                email: "editor@acme.test".into(),
+                password: testing::PASSWORD.into(),
+                role: Role::Editor,
+            },
+            None,
+        )
         .await
         .unwrap();
     let editor = member_principal(&editor, CredentialKind::Session);
-    let by_editor = domain.accounts().update_account(&editor, id, rename.clone(), None).await;
-    assert_refused!(by_editor, DomainError::NotAllowed { message: "Only an owner can rename the account" });
-    let renamed = domain.accounts().update_account(&owner, id, rename, None).await.unwrap();
+    let by_editor = domain
+        .accounts()
+        .update_account(&editor, id, rename.clone(), None)
+        .await;
+    assert_refused!(
+        by_editor,
+        DomainError::NotAllowed {
+            message: "Only an owner can rename the account"
+        }
+    );
+    let renamed = domain
+        .accounts()
+        .update_account(&owner, id, rename, None)
+        .await
+        .unwrap();
     assert_eq!(renamed.name, "Acme Events");
     let quota = AccountPatch {
         name: None,
@@ -321,10 +407,21 @@ async fn only_the_superadmin_founds_accounts_and_sets_quotas_owners_rename(store
             ..QuotaPatch::default()
         }),
     };
-    let by_owner = domain.accounts().update_account(&owner, id, quota.clone(), None).await;
-    assert_refused!(by_owner, DomainError::NotAllowed { message: "Only the superadmin can change quotas" });
+    let by_owner = domain
+        .accounts()
+        .update_account(&owner, id, quota.clone(), None)
+        .await;
+    assert_refused!(
+        by_owner,
+        DomainError::NotAllowed {
+            message: "Only the superadmin can change quotas"
+        }
+    );
     // Someone else's account is not found, whatever is asked.
-    let foreign = domain.accounts().update_account(&owner, created.id, quota, None).await;
+    let foreign = domain
+        .accounts()
+        .update_account(&owner, created.id, quota, None)
+        .await;
     assert_refused!(foreign, DomainError::NotFound { what: "Account" });
     let bad = AccountPatch {
         name: None,
@@ -333,15 +430,35 @@ async fn only_the_superadmin_founds_accounts_and_sets_quotas_owners_rename(store
             ..QuotaPatch::default()
         }),
     };
-    let bad = domain.accounts().update_account(SUPERADMIN, id, bad, None).await;
-    assert_refused!(bad, DomainError::Validation { field: "quotas", .. });
+    let bad = domain
+        .accounts()
+        .update_account(SUPERADMIN, id, bad, None)
+        .await;
+    assert_refused!(
+        bad,
+        DomainError::Validation {
+            field: "quotas",
+            ..
+        }
+    );
 
-    let trail = domain.accounts().audit_trail(SUPERADMIN, Some(created.id)).await.unwrap();
+    let trail = domain
+        .accounts()
+        .audit_trail(SUPERADMIN, Some(created.id))
+        .await
+        .unwrap();
     let actions: Vec<&str> = trail.iter().map(|entry| entry.action.as_str()).collect();
     assert_eq!(actions, ["user.created", "account.created"]);
-    let trail = domain.accounts().audit_trail(SUPERADMIN, Some(id)).await.unwrap();
+    let trail = domain
+        .accounts()
+        .audit_trail(SUPERADMIN, Some(id))
+        .await
+        .unwrap();
     assert_eq!(trail[0].action, "account.renamed");
-    assert_eq!(trail[0].target.as_deref(), Some(format!("account:{id} (Acme Events)").as_str()));
+    assert_eq!(
+        trail[0].target.as_deref(),
+        Some(format!("account:{id} (Acme Events)").as_str())
+    );
 }
 
 streamgate_domain::on_both_backends!(

@@ -70,7 +70,11 @@ fn a_member_sees_their_own_account_and_the_superadmin_sees_all() {
         let names: Vec<&str> = common::texts(&all, "name");
         assert_eq!(names, ["StreamGate", "Other Org"]);
         assert_eq!(all[0], own[0]);
-        assert_eq!(org.viewer(V1).get(&format!("/accounts/{}", account_id(org))), own[0]);
+        assert_eq!(
+            org.viewer(V1)
+                .get(&format!("/accounts/{}", account_id(org))),
+            own[0]
+        );
     });
 }
 
@@ -85,7 +89,13 @@ fn another_accounts_id_is_404_and_a_non_uuid_400() {
             api.refused("GET", &path, None, 404, "Account not found");
         }
         let rename = json!({ "name": "Mine now" });
-        api.refused("PATCH", &format!("/accounts/{other}"), Some(rename), 404, "Account not found");
+        api.refused(
+            "PATCH",
+            &format!("/accounts/{other}"),
+            Some(rename),
+            404,
+            "Account not found",
+        );
         let bad = "The id in the path must be a UUID";
         api.bad_request("GET", "/accounts/not-a-uuid", None, bad);
         api.bad_request("GET", "/accounts/not-a-uuid/usage", None, bad);
@@ -123,7 +133,10 @@ fn the_superadmin_creates_an_account_with_its_owner_audited() {
         let founder = Client::with_header(&org.server, V1, "authorization", bearer);
         assert_eq!(common::ids(&founder.get("/accounts")), [id.clone()]);
         let trail = changes(&superadmin, &id);
-        let actions: Vec<&str> = trail.iter().map(|entry| entry["action"].as_str().unwrap()).collect();
+        let actions: Vec<&str> = trail
+            .iter()
+            .map(|entry| entry["action"].as_str().unwrap())
+            .collect();
         assert_eq!(actions, ["user.created", "account.created"]);
         assert_eq!(trail[1]["actor"], "superadmin");
         assert_eq!(trail[1]["target"], format!("account:{id} (Beta Org)"));
@@ -146,7 +159,10 @@ fn the_superadmin_creates_an_account_with_its_owner_audited() {
             superadmin.bad_request("POST", "/accounts", Some(body), message);
         }
         let missing = superadmin.call("POST", "/accounts", Some(json!({ "name": "Gamma" })));
-        assert_eq!((missing.status, &missing.json()["statusCode"]), (400, &json!(400)));
+        assert_eq!(
+            (missing.status, &missing.json()["statusCode"]),
+            (400, &json!(400))
+        );
         assert_eq!(superadmin.get("/accounts").as_array().unwrap().len(), 3);
     });
 }
@@ -165,7 +181,13 @@ fn owners_rename_and_only_the_superadmin_sets_quotas() {
         api.refused("PATCH", &path, Some(quotas.clone()), 403, message);
         let viewer = org.viewer(V1);
         let message = "Only an owner can rename the account";
-        viewer.refused("PATCH", &path, Some(json!({ "name": "Mine" })), 403, message);
+        viewer.refused(
+            "PATCH",
+            &path,
+            Some(json!({ "name": "Mine" })),
+            403,
+            message,
+        );
 
         let superadmin = org.superadmin(V1);
         let patch = json!({ "quotas": { "maxEvents": 5, "maxCodes": 0 } });
@@ -190,10 +212,17 @@ fn owners_rename_and_only_the_superadmin_sets_quotas() {
         superadmin.bad_request("PATCH", &path, Some(json!({})), message);
 
         let trail = changes(&superadmin, &account_id(org));
-        let actions: Vec<&str> = trail.iter().map(|entry| entry["action"].as_str().unwrap()).collect();
+        let actions: Vec<&str> = trail
+            .iter()
+            .map(|entry| entry["action"].as_str().unwrap())
+            .collect();
         assert_eq!(
             actions[..3],
-            ["account.quotas_changed", "account.quotas_changed", "account.renamed"]
+            [
+                "account.quotas_changed",
+                "account.quotas_changed",
+                "account.renamed"
+            ]
         );
     });
 }
@@ -224,7 +253,10 @@ fn default_quotas_apply_and_usage_counts_the_account() {
         assert_eq!(by_viewer["usage"]["codes"], 3);
         let other = other_account(org);
         let theirs = org.other(V1).get(&format!("/accounts/{other}/usage"));
-        assert_eq!(theirs["usage"], json!({ "events": 0, "codes": 0, "concurrentViewers": 0 }));
+        assert_eq!(
+            theirs["usage"],
+            json!({ "events": 0, "codes": 0, "concurrentViewers": 0 })
+        );
         assert_eq!(org.other(V1).get("/accounts")[0]["quotas"]["maxEvents"], 2);
     });
 }
@@ -288,7 +320,11 @@ fn past_a_quota_the_admin_door_and_validate_answer_429_in_seed_002_words() {
         let message = "Quota exceeded: codes (limit 10, used 8)";
         assert_eq!(refused.answer(), (429, json!({ "error": message })));
         stage.live_event(2);
-        let refused = stage.admin("POST", "/events", Some(v1_event("Third", "2030-06-01T09:00:00Z")));
+        let refused = stage.admin(
+            "POST",
+            "/events",
+            Some(v1_event("Third", "2030-06-01T09:00:00Z")),
+        );
         let message = "Quota exceeded: events (limit 2, used 2)";
         assert_eq!(refused.answer(), (429, json!({ "error": message })));
 
@@ -306,7 +342,10 @@ fn bad_default_quotas_refuse_to_start_saying_why() {
     let dir = tempfile::tempdir().unwrap();
     for (value, says) in [
         ("maxApps=3", "unknown quota `maxApps`"),
-        ("maxCodes=lots", "maxCodes=lots: a quota is -1 (unlimited) or a whole number of 0 or more"),
+        (
+            "maxCodes=lots",
+            "maxCodes=lots: a quota is -1 (unlimited) or a whole number of 0 or more",
+        ),
         ("maxEvents=-2", "maxEvents=-2"),
     ] {
         let mut command = streamgate(dir.path(), None);

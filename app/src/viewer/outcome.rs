@@ -13,7 +13,9 @@ pub enum CodeRefusal {
     Expired,
     /// The organizer's account has as many viewers as its quota allows.
     ViewerLimit,
-    TooManyAttempts { wait_secs: Option<u64> },
+    TooManyAttempts {
+        wait_secs: Option<u64>,
+    },
     Unreachable,
 }
 

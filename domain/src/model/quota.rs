@@ -101,7 +101,11 @@ impl FromStr for Quotas {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let mut quotas = Quotas::UNLIMITED;
-        for pair in text.split(',').map(str::trim).filter(|pair| !pair.is_empty()) {
+        for pair in text
+            .split(',')
+            .map(str::trim)
+            .filter(|pair| !pair.is_empty())
+        {
             let (key, value) = pair
                 .split_once('=')
                 .ok_or_else(|| format!("`{pair}` is not key=value"))?;
@@ -342,10 +346,7 @@ mod tests {
             ..QuotaSettings::default()
         };
         let resolved = own.resolve(&defaults);
-        assert_eq!(
-            (resolved.max_events, resolved.max_codes),
-            (5, UNLIMITED)
-        );
+        assert_eq!((resolved.max_events, resolved.max_codes), (5, UNLIMITED));
         let patch: QuotaPatch =
             serde_json::from_str(r#"{"maxCodes":null,"maxConcurrentViewers":3}"#).unwrap();
         assert_eq!(patch.max_events, None);

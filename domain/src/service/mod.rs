@@ -22,11 +22,11 @@ use std::sync::Arc;
 
 use crate::{
     authz::Authorizer,
+    model::Quotas,
     playback::{
         AccessGuard, PlaybackConfig, PlaybackKeys, PlaybackService, RevocationCache,
         PLAYBACK_SECRET_SETTING, SECRET_VARIABLE as PLAYBACK_SECRET_VARIABLE,
     },
-    model::Quotas,
     store::Store,
     DomainError,
 };

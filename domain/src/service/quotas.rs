@@ -34,7 +34,12 @@ impl AccountService<'_> {
     ) -> Result<Vec<AccountDetails>, DomainError> {
         let rows = match principal.account_id() {
             None => self.store.list_account_quotas().await?,
-            Some(own) => self.store.find_account_quotas(own).await?.into_iter().collect(),
+            Some(own) => self
+                .store
+                .find_account_quotas(own)
+                .await?
+                .into_iter()
+                .collect(),
         };
         Ok(rows.iter().map(|row| self.details(row)).collect())
     }
@@ -76,7 +81,15 @@ impl AccountService<'_> {
         let actor = actor(principal);
         let target = Some(account_target(&account.id, &account.name));
         let account_id = Some(account.id);
-        record_audit(self.store, account_id, &actor, "account.created", target, ip).await?;
+        record_audit(
+            self.store,
+            account_id,
+            &actor,
+            "account.created",
+            target,
+            ip,
+        )
+        .await?;
         let target = Some(user_target(&owner.member));
         record_audit(self.store, account_id, &actor, "user.created", target, ip).await?;
         tracing::info!(account_id = %account.id, "account created");
@@ -144,7 +157,15 @@ impl AccountService<'_> {
         let actor = actor(principal);
         let target = || Some(account_target(&id, &name));
         if name != row.account.name {
-            record_audit(self.store, Some(id), &actor, "account.renamed", target(), ip).await?;
+            record_audit(
+                self.store,
+                Some(id),
+                &actor,
+                "account.renamed",
+                target(),
+                ip,
+            )
+            .await?;
         }
         if settings != before {
             let action = "account.quotas_changed";

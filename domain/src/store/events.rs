@@ -22,8 +22,11 @@ use crate::model::{
 pub trait EventStore: Send + Sync {
     /// Inserts an event; with a `quota`, in one transaction that takes the account's lock and
     /// refuses ([`StoreError::OverQuota`]) when the account has as many events as it allows.
-    async fn insert_event(&self, event: &Event, quota: Option<QuotaCheck>)
-        -> Result<(), StoreError>;
+    async fn insert_event(
+        &self,
+        event: &Event,
+        quota: Option<QuotaCheck>,
+    ) -> Result<(), StoreError>;
     async fn find_event(&self, id: Uuid) -> Result<Option<Event>, StoreError>;
     /// One account's events (every event with `None`), the soonest start first.
     async fn list_events(&self, account_id: Option<Uuid>) -> Result<Vec<Event>, StoreError>;

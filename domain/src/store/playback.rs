@@ -13,9 +13,7 @@ use super::{
     quotas::{COUNT_LIVE_SESSIONS, LOCK_ACCOUNT},
     PostgresStore, QuotaCheck, SqliteStore, StoreError,
 };
-use crate::model::{
-    AccessChange, AccessChangeKind, QuotaExceeded, QuotaMetric, SessionEndReason,
-};
+use crate::model::{AccessChange, AccessChangeKind, QuotaExceeded, QuotaMetric, SessionEndReason};
 
 /// A device asking to become the code's one live session.
 #[derive(Clone, Debug)]

@@ -31,7 +31,12 @@ impl QuotaCheck {
     }
 
     /// The refusal, when `adding` more to `used` would pass the limit.
-    pub(super) fn exceeded(&self, metric: QuotaMetric, used: i64, adding: i64) -> Option<QuotaExceeded> {
+    pub(super) fn exceeded(
+        &self,
+        metric: QuotaMetric,
+        used: i64,
+        adding: i64,
+    ) -> Option<QuotaExceeded> {
         (used + adding > self.limit).then_some(QuotaExceeded {
             metric,
             limit: self.limit,
@@ -40,7 +45,12 @@ impl QuotaCheck {
     }
 
     /// [`Self::exceeded`] as the store's error.
-    pub(super) fn admit(&self, metric: QuotaMetric, used: i64, adding: i64) -> Result<(), StoreError> {
+    pub(super) fn admit(
+        &self,
+        metric: QuotaMetric,
+        used: i64,
+        adding: i64,
+    ) -> Result<(), StoreError> {
         match self.exceeded(metric, used, adding) {
             Some(exceeded) => Err(StoreError::OverQuota(exceeded)),
             None => Ok(()),
@@ -122,9 +132,8 @@ macro_rules! impl_quota_store {
             }
 
             async fn list_account_quotas(&self) -> Result<Vec<AccountQuotaRow>, StoreError> {
-                let sql = format!(
-                    "SELECT {ACCOUNT_QUOTA_COLUMNS} FROM accounts ORDER BY created_at, id"
-                );
+                let sql =
+                    format!("SELECT {ACCOUNT_QUOTA_COLUMNS} FROM accounts ORDER BY created_at, id");
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
             }
 

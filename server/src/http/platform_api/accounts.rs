@@ -1,11 +1,6 @@
 //! `/api/v1/accounts`: the accounts (tenants) with their quotas, and what each uses of them.
 
-use axum::{
-    extract::rejection::JsonRejection,
-    http::StatusCode,
-    routing::get,
-    Json, Router,
-};
+use axum::{extract::rejection::JsonRejection, http::StatusCode, routing::get, Json, Router};
 use serde_json::Value;
 use streamgate_domain::model::{AccountPatch, NewAccount};
 
@@ -59,7 +54,10 @@ async fn update_account(
     Ok(envelope(updated.await?))
 }
 
-async fn usage(call: Call<PlatformApi>, PathId(id, _): PathId<PlatformApi, OfAccount>) -> ApiResult {
+async fn usage(
+    call: Call<PlatformApi>,
+    PathId(id, _): PathId<PlatformApi, OfAccount>,
+) -> ApiResult {
     let accounts = call.domain.accounts();
     Ok(envelope(accounts.usage(&call.principal, id).await?))
 }
