@@ -131,7 +131,7 @@ fn the_superadmin_creates_an_account_with_its_owner_audited() {
         // The owner signs in to the new account, and only sees it.
         let bearer = v1_bearer(&org.server, "founder@beta.test", "founder password 1");
         let founder = Client::with_header(&org.server, V1, "authorization", bearer);
-        assert_eq!(common::ids(&founder.get("/accounts")), [id.clone()]);
+        assert_eq!(common::ids(&founder.get("/accounts")), [id.as_str()]);
         let trail = changes(&superadmin, &id);
         let actions: Vec<&str> = trail
             .iter()
