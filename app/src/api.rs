@@ -23,6 +23,9 @@ pub enum AppError {
     Invalid { field: String, message: String },
     #[error("{0} not found.")]
     NotFound(String),
+    /// The change would take the account past a quota.
+    #[error("{}", .0.explanation())]
+    QuotaExceeded(streamgate_domain::model::QuotaExceeded),
     #[error("{0}")]
     Server(String),
 }

@@ -40,10 +40,14 @@ pub enum DomainError {
         permission: crate::model::Permission,
     },
 
-    /// The caller may not do this, whatever their permissions say (e.g. mint a token above
-    /// their own role).
-    #[error("{reason}")]
-    NotPermitted { reason: &'static str },
+    /// Only some callers may do this, whatever their permissions (e.g. changing quotas).
+    #[error("{message}")]
+    NotAllowed { message: &'static str },
+
+    /// The change would take the account past one of its quotas. Enforced for every
+    /// principal, whatever the enforcement mode.
+    #[error(transparent)]
+    QuotaExceeded(#[from] crate::model::QuotaExceeded),
 
     /// Seed 002's public playback API said no, with its own status and wording.
     #[error(transparent)]
@@ -52,7 +56,18 @@ pub enum DomainError {
     /// The database failed; details are logged where it is rendered, not shown to callers.
     #[cfg(feature = "server")]
     #[error("storage failure")]
-    Storage(#[from] crate::store::StoreError),
+    Storage(crate::store::StoreError),
+}
+
+/// A store refusing over quota is the caller's 429, not a storage failure.
+#[cfg(feature = "server")]
+impl From<crate::store::StoreError> for DomainError {
+    fn from(err: crate::store::StoreError) -> Self {
+        match err {
+            crate::store::StoreError::OverQuota(exceeded) => DomainError::QuotaExceeded(exceeded),
+            other => DomainError::Storage(other),
+        }
+    }
 }
 
 impl DomainError {
@@ -61,10 +76,10 @@ impl DomainError {
         match self {
             DomainError::Validation { .. } => 400,
             DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => 401,
-            DomainError::Forbidden { .. } | DomainError::NotPermitted { .. } => 403,
+            DomainError::Forbidden { .. } | DomainError::NotAllowed { .. } => 403,
             DomainError::NotFound { .. } => 404,
             DomainError::Conflict { .. } => 409,
-            DomainError::TooManyAttempts { .. } => 429,
+            DomainError::TooManyAttempts { .. } | DomainError::QuotaExceeded(_) => 429,
             DomainError::Playback(refusal) => refusal.status_code(),
             #[cfg(feature = "server")]
             DomainError::Storage(_) => 500,
@@ -124,6 +139,9 @@ pub enum PlaybackRefusal {
     /// The session was released, superseded or timed out.
     #[error("Session not found")]
     SessionNotFound,
+    /// The event's account has as many live viewers as its quota allows.
+    #[error("This event has reached its viewer limit")]
+    ViewerLimitReached,
 }
 
 impl PlaybackRefusal {
@@ -138,7 +156,8 @@ impl PlaybackRefusal {
             PlaybackRefusal::InUse => 409,
             PlaybackRefusal::CodeExpired | PlaybackRefusal::AccessExpired => 410,
             PlaybackRefusal::TooManyValidations { .. }
-            | PlaybackRefusal::TooManyRefreshes { .. } => 429,
+            | PlaybackRefusal::TooManyRefreshes { .. }
+            | PlaybackRefusal::ViewerLimitReached => 429,
         }
     }
 

@@ -94,14 +94,14 @@ async fn a_role_above_the_minters_and_a_global_token_from_a_member_are_refused(
     above.role = Some(Role::Owner);
     assert_refused!(
         domain.api_tokens().mint(&admin, above, None).await,
-        DomainError::NotPermitted { .. }
+        DomainError::NotAllowed { .. }
     );
     assert_refused!(
         domain
             .api_tokens()
             .mint(&admin, ask("everything", TokenScope::Global), None)
             .await,
-        DomainError::NotPermitted { .. }
+        DomainError::NotAllowed { .. }
     );
     let mut below = ask("editor", TokenScope::Account);
     below.role = Some(Role::Editor);

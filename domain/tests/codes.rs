@@ -169,6 +169,7 @@ async fn collisions_are_retried_and_a_hopeless_batch_writes_nothing(store: Arc<d
                     fresh.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
                 )
             },
+            None,
         )
         .await
         .unwrap();
@@ -181,6 +182,7 @@ async fn collisions_are_retried_and_a_hopeless_batch_writes_nothing(store: Arc<d
         .insert_codes(
             vec![colliding("Unique000002"), colliding(&taken.code)],
             &|| taken.code.clone(),
+            None,
         )
         .await;
     assert!(

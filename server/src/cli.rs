@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use streamgate_domain::{
     authz::EnforcementMode,
-    model::{NewEvent, Role, TokenScope},
+    model::{NewEvent, Quotas, Role, TokenScope},
     store::DatabaseLocation,
 };
 use url::Url;
@@ -182,10 +182,26 @@ pub struct ServeArgs {
     /// Token for the Prometheus scrape endpoint `/metrics` (app listener; an edge's HLS listener), sent as `Authorization: Bearer <token>` or `?token=` [default: unset, which answers /metrics with a plain 404].
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    #[command(flatten)]
+    pub quotas: QuotaArgs,
 
     /// Keep a demo event live in the only account, streaming a looping test pattern, and log a viewer URL with a ready code at every start; the same event is reused every time (app role only).
     #[arg(long, env = "STREAMGATE_DEMO")]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuotaArgs {
+    /// Quotas of accounts not given their own, e.g. maxEvents=10,maxCodes=1000,maxConcurrentViewers=500; -1 or a key left out is unlimited [default: all unlimited].
+    #[arg(long, env = "STREAMGATE_DEFAULT_QUOTAS", value_parser = crate::config::default_quotas)]
+    pub default_quotas: Option<Quotas>,
+}
+
+impl QuotaArgs {
+    /// The quotas given, else all unlimited.
+    pub fn defaults(&self) -> Quotas {
+        self.default_quotas.unwrap_or(Quotas::UNLIMITED)
+    }
 }
 
 /// What this process serves.
@@ -307,6 +323,8 @@ pub enum EventCommand {
         /// The organizer account that owns the event [default: the only account].
         #[arg(long)]
         account_id: Option<Uuid>,
+        #[command(flatten)]
+        quotas: QuotaArgs,
         #[command(flatten)]
         event: EventArgs,
     },

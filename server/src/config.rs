@@ -5,6 +5,7 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use streamgate_domain::{
+    model::Quotas,
     playback::PlaybackKeys,
     service::{BreakGlass, RateLimit},
 };
@@ -54,6 +55,8 @@ pub struct AppConfig {
     /// `STREAMGATE_PUBLIC_HLS_URL`; the port completes the URL derived from a request.
     pub public_hls_url: Option<Url>,
     pub demo: bool,
+    /// `STREAMGATE_DEFAULT_QUOTAS`: the limits of accounts not given their own.
+    pub default_quotas: Quotas,
 }
 
 pub struct EdgeConfig {
@@ -123,6 +126,7 @@ fn app_config(args: &ServeArgs) -> Result<AppConfig, StartupError> {
         frame_policy: FramePolicy::new(&args.embed_origins),
         public_hls_url: args.hls.public_hls_url.clone(),
         demo: args.demo,
+        default_quotas: args.quotas.defaults(),
     })
 }
 
@@ -152,6 +156,13 @@ fn edge_config(args: &ServeArgs) -> Result<EdgeConfig, StartupError> {
         api_key,
         poll: Duration::from_secs(args.hls.revocation_poll),
     })
+}
+
+/// `STREAMGATE_DEFAULT_QUOTAS` (`maxEvents=…,maxCodes=…,maxConcurrentViewers=…`), checked as the
+/// command line is read: an unknown key or a bad number refuses to start, saying which.
+pub fn default_quotas(text: &str) -> Result<Quotas, String> {
+    text.parse()
+        .map_err(|reason| format!("STREAMGATE_DEFAULT_QUOTAS: {reason}"))
 }
 
 /// `ADMIN_USER` and `ADMIN_PASS`, both or neither.

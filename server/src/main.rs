@@ -86,9 +86,12 @@ async fn run_event_command(command: EventCommand) -> Result<(), StartupError> {
         EventCommand::Create {
             database,
             account_id,
+            quotas,
             event,
         } => {
-            let domain = open_domain(&database, Authorizer::default()).await?;
+            let domain = open_domain(&database, Authorizer::default())
+                .await?
+                .with_quotas(quotas.defaults());
             let created = create_event(&domain, account_id, NewEvent::from(event)).await;
             domain.close().await;
             to_json(&created?)

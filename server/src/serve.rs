@@ -50,7 +50,9 @@ async fn serve_app(args: &ServeArgs, config: &Config, app: &AppConfig) -> Result
     let started_at = Instant::now();
     let site = Site::resolve(args)?;
     let domain = open_domain(&args.database, Authorizer::new(args.authz_enforce)).await?;
-    let domain = with_credentials(domain, args, app).await?;
+    let domain = with_credentials(domain, args, app)
+        .await?
+        .with_quotas(app.default_quotas);
     prepare_installation(&domain).await?;
     let synced_until = revocation_sync::load_from_database(&domain).await?;
 

@@ -80,14 +80,14 @@ pub fn app_error(err: DomainError) -> AppError {
         }
         DomainError::NotFound { what } => AppError::NotFound(what.into()),
         DomainError::Forbidden { permission } => AppError::Forbidden(permission.to_string()),
+        DomainError::NotAllowed { message } => AppError::Server(message.into()),
+        DomainError::QuotaExceeded(exceeded) => AppError::QuotaExceeded(exceeded),
         DomainError::InvalidCredentials | DomainError::Unauthenticated { .. } => {
             AppError::Unauthenticated
         }
         // The dashboard's calls never play; a viewer's refusal is shown as it is worded.
         DomainError::Playback(refusal) => AppError::Server(refusal.to_string()),
-        err @ (DomainError::TooManyAttempts { .. } | DomainError::NotPermitted { .. }) => {
-            AppError::Server(err.to_string())
-        }
+        err @ DomainError::TooManyAttempts { .. } => AppError::Server(err.to_string()),
         DomainError::Storage(cause) => {
             tracing::error!(error = %cause, "server function failed");
             AppError::Server("The server could not complete the request.".into())

@@ -11,3 +11,4 @@ pub mod loaded;
 pub mod page;
 pub mod player;
 pub mod signed_in;
+pub mod usage;

@@ -11,7 +11,11 @@ pub enum CodeRefusal {
     EventUnavailable,
     InUse,
     Expired,
-    TooManyAttempts { wait_secs: Option<u64> },
+    /// The organizer's account has as many viewers as its quota allows.
+    ViewerLimit,
+    TooManyAttempts {
+        wait_secs: Option<u64>,
+    },
     Unreachable,
 }
 
@@ -26,6 +30,8 @@ impl CodeRefusal {
             403 => CodeRefusal::EventUnavailable,
             409 => CodeRefusal::InUse,
             410 => CodeRefusal::Expired,
+            // Seed 002's rate limits and the viewer quota share 429; the wording tells them apart.
+            429 if error.contains("viewer limit") => CodeRefusal::ViewerLimit,
             429 => CodeRefusal::TooManyAttempts {
                 wait_secs: retry_after,
             },
@@ -53,6 +59,10 @@ impl CodeRefusal {
             CodeRefusal::Expired => {
                 "This code has expired: the event's viewing window has closed.".to_owned()
             }
+            CodeRefusal::ViewerLimit => "This event has reached its viewer limit: as many \
+                 people as the organizer allows are watching right now. Please try again in a \
+                 few minutes."
+                .to_owned(),
             CodeRefusal::TooManyAttempts {
                 wait_secs: Some(secs),
             } => format!(
@@ -204,6 +214,11 @@ mod tests {
                 CodeRefusal::InUse,
             ),
             (410, "Access code has expired", CodeRefusal::Expired),
+            (
+                429,
+                "This event has reached its viewer limit",
+                CodeRefusal::ViewerLimit,
+            ),
         ];
         let mut messages = std::collections::HashSet::new();
         for (status, error, expected) in cases {

@@ -7,6 +7,7 @@ mod event;
 mod identity;
 mod permission;
 mod playback;
+mod quota;
 mod revocation;
 pub mod time;
 
@@ -30,6 +31,10 @@ pub use permission::{Permission, Role};
 pub use playback::{
     stream_path, EventStatus, EventStatusReport, PlaybackGrant, PublicPlayback, RefreshedToken,
     ViewerEvent, ENTRY_PLAYLIST, PLAYBACK_TOKEN_LIFETIME_SECS, PUBLIC_SUBJECT,
+};
+pub use quota::{
+    valid_limit, AccountDetails, AccountPatch, AccountUsage, NewAccount, NewOwner, QuotaExceeded,
+    QuotaMetric, QuotaPatch, QuotaSettings, Quotas, Usage, UNLIMITED,
 };
 pub use revocation::{
     AccessChange, AccessChangeKind, CodeRestoration, CodeRevocation, EndedSession,

@@ -12,7 +12,6 @@ use crate::{
     model::{
         stream_path, time, Event, PublicPlayback, RefreshedToken, ViewerEvent, PUBLIC_SUBJECT,
     },
-    store::{ClaimOutcome, SessionClaim},
     DomainError, PlaybackRefusal,
 };
 
@@ -50,22 +49,7 @@ impl PlaybackService<'_> {
             .await?
             .filter(|event| plays_publicly(event, now))
             .ok_or(NOT_FOUND)?;
-        let session_id = Uuid::new_v4();
-        let claim = SessionClaim {
-            session_id,
-            code_id: None,
-            event_id,
-            ip: client.map(|ip| ip.to_string()),
-            now,
-            live_since: self.config.live_since(now),
-        };
-        match self.store.claim_session(&claim).await? {
-            ClaimOutcome::Claimed { .. } => {}
-            // Unpublished or switched off meanwhile.
-            ClaimOutcome::NotPublic | ClaimOutcome::InUse | ClaimOutcome::CodeRevoked => {
-                return Err(NOT_FOUND)
-            }
-        }
+        let session_id = self.open_session(None, &event, client, now).await?;
         let claims = public_claims(&event, session_id, now);
         tracing::info!(%event_id, %session_id, "public playback session started");
         Ok(PublicPlayback {

@@ -14,7 +14,9 @@ use crate::{
         PlaybackGrant, RefreshedToken, RevocationFeed, SessionEndReason, ViewerEvent,
         PLAYBACK_TOKEN_LIFETIME_SECS,
     },
-    store::{ClaimOutcome, SessionClaim, Store},
+    model::{QuotaMetric, Quotas},
+    service::quotas_in_force,
+    store::{ClaimOutcome, QuotaCheck, SessionClaim, Store},
     DomainError, PlaybackRefusal,
 };
 
@@ -30,6 +32,8 @@ pub struct PlaybackService<'a> {
     pub(super) store: &'a dyn Store,
     pub(super) config: &'a PlaybackConfig,
     pub(super) revocations: &'a RevocationCache,
+    /// The installation's default quotas (the viewer quota).
+    pub(super) quotas: Quotas,
 }
 
 impl<'a> PlaybackService<'a> {
@@ -37,11 +41,13 @@ impl<'a> PlaybackService<'a> {
         store: &'a dyn Store,
         config: &'a PlaybackConfig,
         revocations: &'a RevocationCache,
+        quotas: Quotas,
     ) -> Self {
         Self {
             store,
             config,
             revocations,
+            quotas,
         }
     }
 
@@ -84,26 +90,9 @@ impl<'a> PlaybackService<'a> {
             Standing::EventOff => return Err(PlaybackRefusal::EventUnavailable.into()),
             Standing::Expired => return Err(PlaybackRefusal::CodeExpired.into()),
         }
-        let session_id = Uuid::new_v4();
-        let claim = SessionClaim {
-            session_id,
-            code_id: Some(found.id),
-            event_id: event.id,
-            ip: client.map(|ip| ip.to_string()),
-            now,
-            live_since: self.config.live_since(now),
-        };
-        match self.store.claim_session(&claim).await? {
-            ClaimOutcome::InUse => return Err(PlaybackRefusal::InUse.into()),
-            // A code's claim is never refused as a public one.
-            ClaimOutcome::CodeRevoked | ClaimOutcome::NotPublic => {
-                return Err(PlaybackRefusal::CodeRevoked.into())
-            }
-            ClaimOutcome::Claimed { superseded } => {
-                // The timed-out device's token stops working now, not only once it expires.
-                self.revocations.apply(superseded.as_slice());
-            }
-        }
+        let session_id = self
+            .open_session(Some(found.id), &event, client, now)
+            .await?;
         let claims = PlaybackClaims::new(&found.code, event.id, session_id, now, found.expires_at);
         tracing::info!(event_id = %event.id, %session_id, "playback session started");
         Ok(PlaybackGrant {
@@ -115,6 +104,55 @@ impl<'a> PlaybackService<'a> {
             expires_at: found.expires_at,
             token_expires_in: claims.lifetime(),
         })
+    }
+
+    /// Opens a session: the code's one live session, or (no code) a public event's, within the
+    /// viewer quota of the event's account, checked in the same transaction. Every way of
+    /// starting to watch comes here.
+    pub(super) async fn open_session(
+        &self,
+        code_id: Option<Uuid>,
+        event: &Event,
+        client: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, DomainError> {
+        let viewer_quota = match event.account_id {
+            Some(account_id) => {
+                let quotas = quotas_in_force(self.store, self.quotas, account_id).await?;
+                let limit = quotas.limit(QuotaMetric::ConcurrentViewers);
+                QuotaCheck::new(Some(account_id), limit)
+            }
+            None => None,
+        };
+        let session_id = Uuid::new_v4();
+        let claim = SessionClaim {
+            session_id,
+            code_id,
+            event_id: event.id,
+            ip: client.map(|ip| ip.to_string()),
+            now,
+            live_since: self.config.live_since(now),
+            viewer_quota,
+        };
+        match self.store.claim_session(&claim).await? {
+            ClaimOutcome::InUse => Err(PlaybackRefusal::InUse.into()),
+            ClaimOutcome::CodeRevoked => Err(PlaybackRefusal::CodeRevoked.into()),
+            // Unpublished or switched off meanwhile.
+            ClaimOutcome::NotPublic => Err(DomainError::NotFound { what: "Event" }),
+            ClaimOutcome::OverQuota(exceeded) => {
+                tracing::info!(event_id = %event.id, limit = exceeded.limit, "viewer quota reached");
+                // Seed 002's viewers get its wording; the platform API its quota body.
+                Err(match code_id {
+                    Some(_) => PlaybackRefusal::ViewerLimitReached.into(),
+                    None => DomainError::QuotaExceeded(exceeded),
+                })
+            }
+            ClaimOutcome::Claimed { superseded } => {
+                // The timed-out device's token stops working now, not only once it expires.
+                self.revocations.apply(superseded.as_slice());
+                Ok(session_id)
+            }
+        }
     }
 
     /// Seed 002 `POST /api/playback/refresh`: a fresh token for a live session whose code still

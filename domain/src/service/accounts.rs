@@ -10,6 +10,7 @@ use super::{
     audit::{actor, record_audit, user_actor},
     password,
     users::{email_conflict, new_user_record, normalize_email, user_target},
+    Context,
 };
 use crate::{
     authz::Authorizer,
@@ -27,11 +28,17 @@ const DEFAULT_ACCOUNT_NAME: &str = "StreamGate";
 pub struct AccountService<'a> {
     pub(super) store: &'a dyn Store,
     pub(super) authz: &'a Authorizer,
+    /// For quotas and usage (see `quotas.rs`).
+    pub(super) context: Context<'a>,
 }
 
 impl<'a> AccountService<'a> {
-    pub(super) fn new(store: &'a dyn Store, authz: &'a Authorizer) -> Self {
-        Self { store, authz }
+    pub(super) fn new(context: Context<'a>) -> Self {
+        Self {
+            store: context.store,
+            authz: context.authz,
+            context,
+        }
     }
 
     /// An operator's bootstrap (command line, tests): a new account and its first owner.
@@ -41,13 +48,7 @@ impl<'a> AccountService<'a> {
         email: &str,
         password: &str,
     ) -> Result<(Account, Member), DomainError> {
-        let name = account_name.trim();
-        if name.is_empty() || name.chars().count() > ACCOUNT_NAME_MAX_CHARS {
-            return Err(DomainError::validation(
-                "accountName",
-                format!("account name must be 1 to {ACCOUNT_NAME_MAX_CHARS} characters"),
-            ));
-        }
+        let name = valid_account_name("accountName", account_name)?;
         let account = Account {
             id: Uuid::new_v4(),
             name: name.to_owned(),
@@ -263,4 +264,19 @@ impl<'a> AccountService<'a> {
             Some(own) => Ok(self.store.find_account(own).await?.into_iter().collect()),
         }
     }
+}
+
+/// An account name, trimmed: 1 to 100 characters (`field` names it as the caller sent it).
+pub(super) fn valid_account_name<'a>(
+    field: &'static str,
+    name: &'a str,
+) -> Result<&'a str, DomainError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > ACCOUNT_NAME_MAX_CHARS {
+        return Err(DomainError::validation(
+            field,
+            format!("account name must be 1 to {ACCOUNT_NAME_MAX_CHARS} characters"),
+        ));
+    }
+    Ok(name)
 }

@@ -80,8 +80,8 @@ impl<'a> ApiTokenService<'a> {
         let (account_id, role) = match asked.scope {
             TokenScope::Global => {
                 if principal.account_id().is_some() {
-                    return Err(DomainError::NotPermitted {
-                        reason: "Only the superadmin can mint a global token",
+                    return Err(DomainError::NotAllowed {
+                        message: "Only the superadmin can mint a global token",
                     });
                 }
                 if asked.account_id.is_some() || asked.role.is_some() {
@@ -101,8 +101,8 @@ impl<'a> ApiTokenService<'a> {
                 let ceiling = principal.role().unwrap_or(Role::Owner);
                 let role = asked.role.unwrap_or(ceiling);
                 if !role.is_within(ceiling) {
-                    return Err(DomainError::NotPermitted {
-                        reason: "A token cannot have a role above its minter's",
+                    return Err(DomainError::NotAllowed {
+                        message: "A token cannot have a role above its minter's",
                     });
                 }
                 (Some(account), Some(role))

@@ -9,13 +9,14 @@ use uuid::Uuid;
 use super::{
     audit::{actor, record_audit},
     event_rules::non_empty,
+    quotas::quota_check,
     secret::random_alphanumeric,
     Context,
 };
 use crate::{
     model::{
         time, AccessChange, AccessCode, CodeQuery, Event, NewCodes, Page, Permission, Principal,
-        CODE_LENGTH, MAX_CODES_PER_BATCH,
+        QuotaMetric, CODE_LENGTH, MAX_CODES_PER_BATCH,
     },
     DomainError,
 };
@@ -36,7 +37,8 @@ impl<'a> CodeService<'a> {
         Self { context }
     }
 
-    /// Mints `input.count` (1–500) new codes for an event, all or none. Needs `codes:create`.
+    /// Mints `input.count` (1–500) new codes for an event, all or none. Needs `codes:create`;
+    /// a batch that would take the account past its code quota writes nothing.
     pub async fn generate(
         &self,
         principal: &Principal,
@@ -80,7 +82,9 @@ impl<'a> CodeService<'a> {
                 created_at: now,
             })
             .collect();
-        let codes = self.context.store.insert_codes(codes, &new_code).await?;
+        let quota = quota_check(&self.context, event.account_id, QuotaMetric::Codes).await?;
+        let store = self.context.store;
+        let codes = store.insert_codes(codes, &new_code, quota).await?;
         record_audit(
             self.context.store,
             event.account_id,

@@ -8,12 +8,14 @@ use uuid::Uuid;
 use super::{
     audit::{actor, record_audit},
     event_rules::{new_event, non_empty, validated},
+    quotas::quota_check,
     Context,
 };
 use crate::{
     model::{
         time, AccessChange, AccessChangeKind, CodeQuery, DashboardStats, Event, EventCounts,
         EventPatch, EventQuery, EventSummary, NewEvent, Page, PageRequest, Permission, Principal,
+        QuotaMetric,
     },
     DomainError,
 };
@@ -59,7 +61,8 @@ impl<'a> EventService<'a> {
         Self { context }
     }
 
-    /// A new event in `account_id`. Needs `events:write` in that account.
+    /// A new event in `account_id`. Needs `events:write` in that account; refused past the
+    /// account's event quota (whoever asks).
     pub async fn create(
         &self,
         principal: &Principal,
@@ -72,7 +75,8 @@ impl<'a> EventService<'a> {
             .require(principal, Permission::EventsWrite)?;
         self.context.authz.scope(principal, account_id, "Account")?;
         let event = validated(new_event(Some(account_id), input, time::now()))?;
-        self.context.store.insert_event(&event).await?;
+        let quota = quota_check(&self.context, event.account_id, QuotaMetric::Events).await?;
+        self.context.store.insert_event(&event, quota).await?;
         tracing::info!(event_id = %event.id, title = %event.title, "event created");
         self.audit(&actor(principal), &event, "event.created", ip)
             .await?;

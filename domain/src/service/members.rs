@@ -275,7 +275,7 @@ impl AccountService<'_> {
 }
 
 /// Owners, the superadmin and the operator may make, unmake and deactivate owners.
-fn acts_as_owner(principal: &Principal) -> bool {
+pub(super) fn acts_as_owner(principal: &Principal) -> bool {
     match principal {
         Principal::Member { .. } | Principal::ApiToken { .. } => {
             principal.role() == Some(Role::Owner)

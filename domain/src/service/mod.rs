@@ -13,6 +13,7 @@ mod events;
 mod export;
 mod members;
 mod password;
+mod quotas;
 mod rate_limit;
 pub(crate) mod secret;
 mod sessions;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 
 use crate::{
     authz::Authorizer,
+    model::Quotas,
     playback::{
         AccessGuard, PlaybackConfig, PlaybackKeys, PlaybackService, RevocationCache,
         PLAYBACK_SECRET_SETTING, SECRET_VARIABLE as PLAYBACK_SECRET_VARIABLE,
@@ -42,6 +44,8 @@ pub use rate_limit::RateLimit;
 pub use sessions::{SessionRow, SessionService};
 pub use users::member_principal;
 
+pub(crate) use quotas::quotas_in_force;
+
 /// The domain as the server hands it to its doors: one handle, cheap to clone.
 #[derive(Clone)]
 pub struct Domain {
@@ -51,6 +55,8 @@ pub struct Domain {
     playback: Arc<PlaybackConfig>,
     revocations: Arc<RevocationCache>,
     tokens: Arc<token_cache::TokenCache>,
+    /// `STREAMGATE_DEFAULT_QUOTAS`: the limits of accounts not given their own.
+    quotas: Quotas,
 }
 
 impl Domain {
@@ -65,7 +71,13 @@ impl Domain {
             playback: Arc::new(PlaybackConfig::new(PlaybackKeys::ephemeral())),
             revocations: Arc::new(RevocationCache::new()),
             tokens: Arc::new(token_cache::TokenCache::new()),
+            quotas: Quotas::UNLIMITED,
         }
+    }
+
+    /// The installation's default quotas (unlimited unless given).
+    pub fn with_quotas(self, quotas: Quotas) -> Self {
+        Self { quotas, ..self }
     }
 
     pub fn with_auth(self, auth: AuthConfig) -> Self {
@@ -136,7 +148,12 @@ impl Domain {
     }
 
     pub fn playback(&self) -> PlaybackService<'_> {
-        PlaybackService::new(self.store.as_ref(), &self.playback, &self.revocations)
+        PlaybackService::new(
+            self.store.as_ref(),
+            &self.playback,
+            &self.revocations,
+            self.quotas,
+        )
     }
 
     pub fn playback_config(&self) -> &PlaybackConfig {
@@ -154,6 +171,7 @@ impl Domain {
             authz: &self.authz,
             playback: &self.playback,
             revocations: &self.revocations,
+            quotas: self.quotas,
         }
     }
 }
@@ -166,11 +184,13 @@ pub(crate) struct Context<'a> {
     pub authz: &'a Authorizer,
     pub playback: &'a PlaybackConfig,
     pub revocations: &'a RevocationCache,
+    /// The installation's default quotas.
+    pub quotas: Quotas,
 }
 
 impl<'a> Context<'a> {
     fn accounts(self) -> AccountService<'a> {
-        AccountService::new(self.store, self.authz)
+        AccountService::new(self)
     }
 
     fn events(self) -> EventService<'a> {

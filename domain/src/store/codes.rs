@@ -8,20 +8,27 @@ use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
 use super::{
-    contains_pattern, playback::insert_access_change, push_ids, push_scoped_from, PostgresStore,
-    SqliteStore, StoreError,
+    contains_pattern,
+    playback::insert_access_change,
+    push_ids, push_scoped_from,
+    quotas::{COUNT_CODES, LOCK_ACCOUNT},
+    PostgresStore, QuotaCheck, SqliteStore, StoreError,
 };
-use crate::model::{AccessChange, AccessChangeKind, AccessCode, CodeQuery, CodeStatus};
+use crate::model::{
+    AccessChange, AccessChangeKind, AccessCode, CodeQuery, CodeStatus, QuotaMetric,
+};
 
 #[async_trait]
 pub trait CodeStore: Send + Sync {
     /// Inserts a batch of codes in one transaction. Codes that collide with existing ones (or
     /// each other) get a fresh code from `regenerate` and are retried; if collisions persist
-    /// nothing is stored.
+    /// nothing is stored. With a `quota`, the transaction first takes the account's lock and
+    /// stores nothing ([`StoreError::OverQuota`]) when the whole batch would not fit.
     async fn insert_codes(
         &self,
         codes: Vec<AccessCode>,
         regenerate: &(dyn Fn() -> String + Send + Sync),
+        quota: Option<QuotaCheck>,
     ) -> Result<Vec<AccessCode>, StoreError>;
     async fn find_code(&self, id: Uuid) -> Result<Option<AccessCode>, StoreError>;
     /// The code `code` (exact, case-sensitive).
@@ -253,8 +260,16 @@ macro_rules! impl_code_store {
                 &self,
                 codes: Vec<AccessCode>,
                 regenerate: &(dyn Fn() -> String + Send + Sync),
+                quota: Option<QuotaCheck>,
             ) -> Result<Vec<AccessCode>, StoreError> {
                 let mut tx = self.pool.begin().await?;
+                if let Some(quota) = quota {
+                    let lock = sqlx::query(LOCK_ACCOUNT).bind(quota.account_id);
+                    lock.execute(&mut *tx).await?;
+                    let count = sqlx::query_scalar(COUNT_CODES).bind(quota.account_id);
+                    let used: i64 = count.fetch_one(&mut *tx).await?;
+                    quota.admit(QuotaMetric::Codes, used, codes.len() as i64)?;
+                }
                 let mut stored = Vec::with_capacity(codes.len());
                 let mut pending = codes;
                 for _ in 0..CODE_INSERT_ROUNDS {

@@ -8,6 +8,9 @@ pub enum StoreError {
     /// A batch of codes kept colliding with existing ones (see `codes::CODE_INSERT_ROUNDS`).
     #[error("could not find unused access codes")]
     CodeSpaceExhausted,
+    /// A guarded insert found the account at its limit; nothing was written.
+    #[error("{0}")]
+    OverQuota(crate::model::QuotaExceeded),
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("migration failed: {0}")]

@@ -10,15 +10,24 @@ use uuid::Uuid;
 use super::{
     contains_pattern,
     playback::{insert_access_change, log_session_end},
-    push_scoped_from, PostgresStore, SqliteStore, StoreError,
+    push_scoped_from,
+    quotas::{COUNT_EVENTS, LOCK_ACCOUNT},
+    PostgresStore, QuotaCheck, SqliteStore, StoreError,
 };
 use crate::model::{
-    AccessChange, DashboardStats, Event, EventCounts, EventQuery, EventSummary, SessionEndReason,
+    AccessChange, DashboardStats, Event, EventCounts, EventQuery, EventSummary, QuotaMetric,
+    SessionEndReason,
 };
 
 #[async_trait]
 pub trait EventStore: Send + Sync {
-    async fn insert_event(&self, event: &Event) -> Result<(), StoreError>;
+    /// Inserts an event; with a `quota`, in one transaction that takes the account's lock and
+    /// refuses ([`StoreError::OverQuota`]) when the account has as many events as it allows.
+    async fn insert_event(
+        &self,
+        event: &Event,
+        quota: Option<QuotaCheck>,
+    ) -> Result<(), StoreError>;
     async fn find_event(&self, id: Uuid) -> Result<Option<Event>, StoreError>;
     /// One account's events (every event with `None`), the soonest start first.
     async fn list_events(&self, account_id: Option<Uuid>) -> Result<Vec<Event>, StoreError>;
@@ -204,13 +213,26 @@ macro_rules! impl_event_store {
     ($store:ty) => {
         #[async_trait]
         impl EventStore for $store {
-            async fn insert_event(&self, event: &Event) -> Result<(), StoreError> {
+            async fn insert_event(
+                &self,
+                event: &Event,
+                quota: Option<QuotaCheck>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                if let Some(quota) = quota {
+                    let lock = sqlx::query(LOCK_ACCOUNT).bind(quota.account_id);
+                    lock.execute(&mut *tx).await?;
+                    let count = sqlx::query_scalar(COUNT_EVENTS).bind(quota.account_id);
+                    let used: i64 = count.fetch_one(&mut *tx).await?;
+                    quota.admit(QuotaMetric::Events, used, 1)?;
+                }
                 bind_event(sqlx::query(INSERT_EVENT), event)
                     .bind(event.created_at)
                     .bind(event.updated_at)
                     .bind(event.account_id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(())
             }
 

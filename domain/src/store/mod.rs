@@ -20,6 +20,7 @@ mod events;
 mod location;
 mod playback;
 mod postgres;
+mod quotas;
 mod rate_limits;
 mod sessions;
 mod settings;
@@ -40,6 +41,7 @@ pub use events::EventStore;
 pub use location::DatabaseLocation;
 pub use playback::{ClaimOutcome, PlaybackStore, SessionClaim};
 pub use postgres::PostgresStore;
+pub use quotas::{AccountQuotaRow, QuotaCheck, QuotaStore};
 pub use rate_limits::{Gcra, RateLimitStore};
 pub use sessions::{DashboardSessionStore, SessionRow};
 pub use settings::SettingStore;
@@ -82,6 +84,7 @@ pub trait Store:
     + DashboardSessionStore
     + PlaybackStore
     + RateLimitStore
+    + QuotaStore
     + Send
     + Sync
     + 'static

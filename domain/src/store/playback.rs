@@ -9,8 +9,14 @@ use chrono::{DateTime, Utc};
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use uuid::Uuid;
 
-use super::{execute_with, PostgresStore, SqliteStore, StoreError};
-use crate::model::{AccessChange, AccessChangeKind, SessionEndReason, PUBLIC_SUBJECT};
+use super::{
+    execute_with,
+    quotas::{COUNT_LIVE_SESSIONS, LOCK_ACCOUNT},
+    PostgresStore, QuotaCheck, SqliteStore, StoreError,
+};
+use crate::model::{
+    AccessChange, AccessChangeKind, QuotaExceeded, QuotaMetric, SessionEndReason, PUBLIC_SUBJECT,
+};
 
 /// A device asking to become the code's one live session, or (without a code) a viewer of a
 /// public event asking for a session of its own.
@@ -24,6 +30,8 @@ pub struct SessionClaim {
     pub now: DateTime<Utc>,
     /// Sessions last seen at or before this moment have timed out and may be superseded.
     pub live_since: DateTime<Utc>,
+    /// The event's account's viewer quota, when it has one.
+    pub viewer_quota: Option<QuotaCheck>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +44,9 @@ pub enum ClaimOutcome {
     CodeRevoked,
     /// A public session's event stopped being public (or active) while the claim was made.
     NotPublic,
+    /// The account has as many live viewers as its quota allows (the code's own session,
+    /// which the claim replaces, not counted).
+    OverQuota(QuotaExceeded),
 }
 
 #[async_trait]
@@ -43,6 +54,8 @@ pub trait PlaybackStore: Send + Sync {
     /// Makes a new session the code's one live session, atomically: a timed-out session is
     /// ended (superseded), a live one wins. The first claim also marks the code redeemed.
     /// Without a code, opens a session of a public event while it is public and active.
+    /// With a viewer quota the account's lock is taken first and the claim is refused when the
+    /// account's other live sessions already fill it.
     async fn claim_session(&self, claim: &SessionClaim) -> Result<ClaimOutcome, StoreError>;
 
     /// Records a heartbeat; `false` when the session has ended or timed out.
@@ -222,6 +235,10 @@ macro_rules! impl_playback_store {
                 // The first statement writes, so SQLite takes its write lock before reading and
                 // concurrent claims queue instead of failing on a stale snapshot.
                 let mut tx = self.pool.begin().await?;
+                if let Some(quota) = &claim.viewer_quota {
+                    let lock = sqlx::query(LOCK_ACCOUNT).bind(quota.account_id);
+                    lock.execute(&mut *tx).await?;
+                }
                 let stale: Option<Uuid> = match claim.code_id {
                     Some(code_id) => {
                         sqlx::query_scalar(END_STALE_SESSION)
@@ -254,6 +271,19 @@ macro_rules! impl_playback_store {
                 if inserted.is_none() {
                     tx.rollback().await?;
                     return Ok(ClaimOutcome::InUse);
+                }
+                if let Some(quota) = &claim.viewer_quota {
+                    let used: i64 = sqlx::query_scalar(COUNT_LIVE_SESSIONS)
+                        .bind(quota.account_id)
+                        .bind(claim.live_since)
+                        .bind(claim.session_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let metric = QuotaMetric::ConcurrentViewers;
+                    if let Some(exceeded) = quota.exceeded(metric, used, 1) {
+                        tx.rollback().await?;
+                        return Ok(ClaimOutcome::OverQuota(exceeded));
+                    }
                 }
                 if let Some(code_id) = claim.code_id {
                     let redeemed = sqlx::query(REDEEM_CODE)

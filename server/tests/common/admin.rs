@@ -303,6 +303,11 @@ pub struct Org {
 
 impl Org {
     pub fn start(database_url: Option<&str>) -> Org {
+        Org::start_with(database_url, &[])
+    }
+
+    /// [`Org::start`] with `settings` in the server's environment.
+    pub fn start_with(database_url: Option<&str>, settings: &[(&str, &str)]) -> Org {
         let dir = tempfile::tempdir().unwrap();
         let owner = create_user(
             dir.path(),
@@ -319,7 +324,7 @@ impl Org {
             "viewer",
         );
         create_other_account(dir.path(), database_url, OTHER_EMAIL, OTHER_PASSWORD);
-        let server = Server::start(dir.path(), database_url);
+        let server = Server::start_with_admin(dir.path(), database_url, settings);
         Org {
             server,
             owner,
@@ -333,6 +338,15 @@ impl Org {
     pub fn run(door: Door, test: impl Fn(&Org, &Client<'_>)) {
         super::on_both_databases(|database_url| {
             let org = Org::start(database_url);
+            test(&org, &org.owner(door));
+            org.stop();
+        });
+    }
+
+    /// [`Org::run`] with `settings` in the server's environment.
+    pub fn run_with(door: Door, settings: &[(&str, &str)], test: impl Fn(&Org, &Client<'_>)) {
+        super::on_both_databases(|database_url| {
+            let org = Org::start_with(database_url, settings);
             test(&org, &org.owner(door));
             org.stop();
         });

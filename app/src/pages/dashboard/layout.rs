@@ -36,6 +36,14 @@ pub fn AdminLayout() -> impl IntoView {
                             )
                         }}
                     </Transition>
+                    // Accounts and their quotas are the platform operator's.
+                    <Transition fallback=|| ()>
+                        {move || {
+                            me.get()
+                                .is_some_and(|me| me.is_superadmin)
+                                .then(|| view! { <A href="/admin/accounts">"Accounts"</A> })
+                        }}
+                    </Transition>
                     <A href="/admin/profile">"Profile"</A>
                 </nav>
                 <Transition fallback=|| ()>

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
+mod accounts;
 mod api_tokens;
 mod event;
 mod events;
@@ -15,6 +16,7 @@ mod profile;
 mod tickets;
 mod users;
 
+use accounts::AccountsPage;
 use api_tokens::ApiTokensPage;
 use event::EventPage;
 use events::EventsPage;
@@ -50,5 +52,6 @@ lazy_pages!(
     Tickets => TicketsPage,
     Users => UsersPage,
     ApiTokens => ApiTokensPage,
+    Accounts => AccountsPage,
     Profile => ProfilePage,
 );

@@ -1,14 +1,25 @@
-//! `/admin`: the account's counts (stat cards) and its events.
+//! `/admin`: the account's counts (stat cards), its usage against its quotas, and its events.
 
 use leptos::prelude::*;
-use streamgate_domain::model::{DashboardStats, Event};
+use streamgate_domain::model::{AccountUsage, DashboardStats, Event};
 
 #[cfg(feature = "ssr")]
 use crate::api::server;
 use crate::{
     api::AppError,
-    components::{event_table::EventTable, loaded::Loaded, page::AdminMain},
+    components::{event_table::EventTable, loaded::Loaded, page::AdminMain, usage::UsageBars},
 };
+
+/// The member's account's usage against its quotas; `None` for the superadmin, who is in no
+/// account (the accounts page shows them all).
+#[server(prefix = "/_rpc", endpoint = "accounts/usage")]
+pub async fn get_usage() -> Result<Option<AccountUsage>, AppError> {
+    let (domain, principal) = server::caller()?;
+    let Some(account_id) = principal.account_id() else {
+        return Ok(None);
+    };
+    Ok(Some(domain.accounts().usage(&principal, account_id).await?))
+}
 
 /// The overview's stat cards.
 #[server(prefix = "/_rpc", endpoint = "events/dashboard")]
@@ -29,6 +40,7 @@ pub fn OverviewPage() -> impl IntoView {
     let reloads = RwSignal::new(0u32);
     let stats = Resource::new(move || reloads.get(), |_| get_dashboard());
     let events = Resource::new(move || reloads.get(), |_| list_events());
+    let usage = Resource::new(move || reloads.get(), |_| get_usage());
     let refresh = view! {
         <button type="button" on:click=move |_| reloads.update(|n| *n += 1)>
             "Refresh"
@@ -39,6 +51,12 @@ pub fn OverviewPage() -> impl IntoView {
         <AdminMain title="Overview" tools=refresh.into_any()>
             <Loaded resource=stats waiting="Loading counts…" let:stats>
                 <StatCards stats />
+            </Loaded>
+            <Loaded resource=usage waiting="Loading usage…" let:usage>
+                {usage.map(|usage| view! {
+                    <h2>"Usage"</h2>
+                    <UsageBars quotas=usage.quotas usage=usage.usage />
+                })}
             </Loaded>
             <h2>"Events"</h2>
             <Loaded resource=events waiting="Loading events…" let:list>

@@ -3,7 +3,8 @@
 
 use axum::{http::StatusCode, Json};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
+use streamgate_domain::model::QuotaExceeded;
 use utoipa::{
     openapi::{schema::Schema, security::SecurityRequirement, RefOr},
     ToSchema,
@@ -37,6 +38,15 @@ impl WireFormat for PlatformApi {
             error: status.canonical_reason().unwrap_or("Error").to_owned(),
         };
         serde_json::to_value(body).expect("error bodies serialize")
+    }
+
+    /// Seed 001's quota refusal: a fixed message, with which limit was reached and how far.
+    fn over_quota(status: StatusCode, _: &str, exceeded: &QuotaExceeded) -> Value {
+        let mut body = Self::body(status, "quota_exceeded");
+        body["metric"] = json!(exceeded.metric);
+        body["limit"] = json!(exceeded.limit);
+        body["used"] = json!(exceeded.used);
+        body
     }
 }
 

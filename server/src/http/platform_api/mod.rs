@@ -2,6 +2,7 @@
 //! envelopes, `{statusCode, message, error}` errors, credentials resolved by the shared caller
 //! middleware (API token, then dashboard JWT, then the session cookie).
 
+mod accounts;
 mod auth;
 pub mod error;
 mod events;
@@ -98,6 +99,7 @@ fn routes() -> ApiRoutes {
         .merge(auth::routes())
         .merge(users::routes())
         .merge(tokens::routes())
+        .merge(accounts::routes())
         .merge(events::routes())
 }
 

@@ -37,6 +37,7 @@ pub enum IdKind {
     Code,
     User,
     ApiToken,
+    Account,
 }
 
 /// A call through door `D`: the domain, the authenticated caller and the client's address.
@@ -73,6 +74,8 @@ pub struct OfCode;
 pub struct OfUser;
 /// The path names an API token.
 pub struct OfApiToken;
+/// The path names an account.
+pub struct OfAccount;
 
 pub trait IdOf: Send + Sync + 'static {
     const KIND: IdKind;
@@ -92,6 +95,10 @@ impl IdOf for OfUser {
 
 impl IdOf for OfApiToken {
     const KIND: IdKind = IdKind::ApiToken;
+}
+
+impl IdOf for OfAccount {
+    const KIND: IdKind = IdKind::Account;
 }
 
 /// The UUID in the path naming a `K`, or door `D`'s 400.

@@ -10,7 +10,7 @@ use axum::{
     Json,
 };
 use serde_json::Value;
-use streamgate_domain::DomainError;
+use streamgate_domain::{model::QuotaExceeded, DomainError};
 
 /// The status a domain error maps to, and the message callers may see. Storage failures are
 /// logged here and answered generically.
@@ -30,12 +30,19 @@ pub fn classify(err: &DomainError) -> (StatusCode, String) {
 /// How one door writes an error body.
 pub trait WireFormat: Send + Sync + 'static {
     fn body(status: StatusCode, message: &str) -> Value;
+
+    /// The body of a refusal over quota; by default the plain body with the error's message.
+    fn over_quota(status: StatusCode, message: &str, _exceeded: &QuotaExceeded) -> Value {
+        Self::body(status, message)
+    }
 }
 
 /// A refusal in the wire format `W`: a status and the message shown.
 pub struct DoorError<W> {
     pub status: StatusCode,
     pub message: String,
+    /// Set when the refusal is over quota, for the doors that spell out the numbers.
+    pub quota: Option<QuotaExceeded>,
     format: PhantomData<W>,
 }
 
@@ -44,6 +51,7 @@ impl<W> DoorError<W> {
         Self {
             status,
             message: message.into(),
+            quota: None,
             format: PhantomData,
         }
     }
@@ -58,13 +66,24 @@ impl<W> std::fmt::Debug for DoorError<W> {
 impl<W> From<DomainError> for DoorError<W> {
     fn from(err: DomainError) -> Self {
         let (status, message) = classify(&err);
-        Self::new(status, message)
+        let quota = match err {
+            DomainError::QuotaExceeded(exceeded) => Some(exceeded),
+            _ => None,
+        };
+        Self {
+            quota,
+            ..Self::new(status, message)
+        }
     }
 }
 
 impl<W: WireFormat> IntoResponse for DoorError<W> {
     fn into_response(self) -> Response {
-        (self.status, Json(W::body(self.status, &self.message))).into_response()
+        let body = match &self.quota {
+            Some(exceeded) => W::over_quota(self.status, &self.message, exceeded),
+            None => W::body(self.status, &self.message),
+        };
+        (self.status, Json(body)).into_response()
     }
 }
 

@@ -59,6 +59,7 @@ impl Door for Seed002 {
             IdKind::Code => "Invalid token id",
             IdKind::User => "Invalid user id",
             IdKind::ApiToken => "Invalid API token id",
+            IdKind::Account => "Invalid account id",
         };
         AdminError::new(StatusCode::BAD_REQUEST, message)
     }
