@@ -18,8 +18,11 @@ test('a token is shown once, works, and stops working once revoked', async ({ pa
   await expect(shown).toContainText("Copy it now: it won't be shown again.");
   const token = (await shown.getByTestId('token-value').textContent())!;
   expect(token).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
-  await shown.getByRole('button', { name: 'Copy token Box office' }).click();
-  await expect(shown.getByRole('button', { name: 'Copy token Box office' })).toContainText('Copied');
+  // The button's name changes from "Copy …" to "Copied …" once it has copied.
+  const copy = shown.getByRole('button', { name: /token Box office$/ });
+  await expect(copy).toHaveText('Copy token Box office');
+  await copy.click();
+  await expect(copy).toHaveText('Copied token Box office');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
   const row = page.locator('tr[data-name="Box office"]');

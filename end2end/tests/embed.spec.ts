@@ -85,7 +85,7 @@ test('an embedded event that is not public asks for the code in the frame', asyn
   const [code] = await mintCodes(api, id, 1);
   const frame = await embedFrame(page, id);
   await expect(frame.getByTestId('watch')).toHaveAttribute('data-screen', 'no-code');
-  await frame.getByLabel('Access code').fill(code.code);
+  await frame.getByRole('textbox', { name: 'Access code' }).fill(code.code);
   await frame.getByRole('button', { name: 'Watch' }).click();
   await expect(frame.getByTestId('watch')).toHaveAttribute('data-screen', 'playing');
   await playsPast(frame, 2);

@@ -145,7 +145,7 @@ static SELECT_ACCESS_CHANGES_SINCE: LazyLock<String> = LazyLock::new(|| {
 
 const PRUNE_ACCESS_CHANGES: &str = "DELETE FROM access_changes WHERE changed_at < $1";
 
-const COUNT_LIVE_SESSIONS: &str =
+const COUNT_ALL_LIVE_SESSIONS: &str =
     "SELECT COUNT(*) FROM playback_sessions WHERE ended_at IS NULL AND last_seen_at > $1";
 
 /// An `access_changes` row.
@@ -388,7 +388,7 @@ macro_rules! impl_playback_store {
                 &self,
                 live_since: DateTime<Utc>,
             ) -> Result<u64, StoreError> {
-                let count: i64 = sqlx::query_scalar(COUNT_LIVE_SESSIONS)
+                let count: i64 = sqlx::query_scalar(COUNT_ALL_LIVE_SESSIONS)
                     .bind(live_since)
                     .fetch_one(&self.pool)
                     .await?;

@@ -2,7 +2,7 @@
 //! button; the list shows name, prefix, scope, role and last use; revoking asks first.
 
 use leptos::prelude::*;
-use streamgate_domain::model::{time, ApiToken, MintedApiToken, Permission, Role, TokenScope};
+use streamgate_domain::model::{time, ApiToken, MintedApiToken, Permission, Role};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
@@ -27,6 +27,8 @@ pub async fn list_tokens() -> Result<Vec<ApiToken>, AppError> {
 /// An account token for the caller's account (the superadmin mints global ones).
 #[server(prefix = "/_rpc", endpoint = "tokens/mint")]
 pub async fn mint_token(name: String, role: Option<Role>) -> Result<MintedApiToken, AppError> {
+    use streamgate_domain::model::TokenScope;
+
     let (domain, principal) = server::caller()?;
     let scope = match principal.account_id() {
         Some(_) => TokenScope::Account,
