@@ -79,12 +79,14 @@ pub fn ApiTokensPage() -> impl IntoView {
             </p>
             {move || action_error.get().map(|error| view! { <Alert error /> })}
             {move || minted().map(|minted| view! { <MintedToken minted /> })}
+            // Inside `Loaded`, which waits for the signed-in user as well: a permission read
+            // before it resolves would differ between the server's render and hydration.
             <Loaded resource=tokens waiting="Loading tokens…" failed=refused let:tokens>
                 <TokenTable tokens can_revoke=can_revoke() revoke />
+                <Show when=can_mint>
+                    <MintForm mint is_superadmin=me.get().is_some_and(|me| me.is_superadmin) />
+                </Show>
             </Loaded>
-            <Show when=can_mint>
-                <MintForm mint is_superadmin=me.get().is_some_and(|me| me.is_superadmin) />
-            </Show>
         </AdminMain>
     }
 }
@@ -107,7 +109,7 @@ fn MintedToken(minted: MintedApiToken) -> impl IntoView {
     let what = format!("token {}", minted.details.name);
     view! {
         <section class="panel notice" role="status" data-testid="minted-token">
-            <h2>"Token " {minted.details.name.clone()} " created"</h2>
+            <h2>{format!("Token {} created", minted.details.name)}</h2>
             <p class="warning">
                 <strong>"Copy it now: it won't be shown again."</strong>
                 " Only a digest is stored; if you lose it, revoke it and mint another."
@@ -150,7 +152,9 @@ fn TokenTable(
                     view! {
                         <tr data-name=token.name.clone()>
                             <td>{token.name.clone()}</td>
-                            <td><code>{token.prefix.clone()} "…"</code></td>
+                            // One text node: SSR would merge two adjacent ones, and hydration would not find
+                            // the second.
+                            <td><code>{format!("{}…", token.prefix)}</code></td>
                             <td>{token.scope.as_str()}</td>
                             <td>{token.role.map_or("superadmin", Role::as_str)}</td>
                             <td>{token.last_used_at.as_ref().map_or_else(|| "Never".to_owned(), time::format)}</td>
