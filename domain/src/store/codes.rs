@@ -8,9 +8,8 @@ use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
 use super::{
-    contains_pattern,
-    playback::insert_access_change,
-    push_ids, push_scoped_from,
+    access_changes::insert_access_change,
+    contains_pattern, push_ids, push_scoped_from,
     quotas::{COUNT_CODES, LOCK_ACCOUNT},
     PostgresStore, QuotaCheck, SqliteStore, StoreError,
 };

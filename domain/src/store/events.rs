@@ -8,9 +8,8 @@ use sqlx::{query::Query, Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
 use super::{
-    contains_pattern,
-    playback::{insert_access_change, log_session_end},
-    push_scoped_from,
+    access_changes::{insert_access_change, log_session_end},
+    contains_pattern, push_scoped_from,
     quotas::{COUNT_EVENTS, LOCK_ACCOUNT},
     PostgresStore, QuotaCheck, SqliteStore, StoreError,
 };

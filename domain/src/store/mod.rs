@@ -11,6 +11,7 @@
 //! `where` clause names the value types it binds, which both drivers support but generic code
 //! has to spell out.
 
+mod access_changes;
 mod accounts;
 mod api_tokens;
 mod audit;

@@ -1,22 +1,19 @@
 //! Watching: playback sessions (one live session per code; any number, without a code, for a
-//! public event) and the access-change log behind the revocation feed, which events and codes
-//! write to as well.
-
-use std::sync::LazyLock;
+//! public event). Their ends go to the access-change log (`access_changes.rs`).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use uuid::Uuid;
 
 use super::{
+    access_changes::{
+        log_session_end, AccessChangeRow, PRUNE_ACCESS_CHANGES, SELECT_ACCESS_CHANGES_SINCE,
+    },
     execute_with,
     quotas::{COUNT_LIVE_SESSIONS, LOCK_ACCOUNT},
     PostgresStore, QuotaCheck, SqliteStore, StoreError,
 };
-use crate::model::{
-    AccessChange, AccessChangeKind, QuotaExceeded, QuotaMetric, SessionEndReason, PUBLIC_SUBJECT,
-};
+use crate::model::{AccessChange, QuotaExceeded, QuotaMetric, SessionEndReason};
 
 /// A device asking to become the code's one live session, or (without a code) a viewer of a
 /// public event asking for a session of its own.
@@ -94,11 +91,6 @@ pub trait PlaybackStore: Send + Sync {
     async fn count_live_sessions(&self, live_since: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
-const INSERT_ACCESS_CHANGE: &str = "INSERT INTO access_changes \
-    (changed_at, kind, event_id, code, session_id) VALUES ($1, $2, $3, $4, $5)";
-
-const ACCESS_CHANGE_COLUMNS: &str = "changed_at, kind, event_id, code, session_id";
-
 const END_STALE_SESSION: &str = "UPDATE playback_sessions \
     SET ended_at = $2, end_reason = 'superseded' \
     WHERE code_id = $1 AND ended_at IS NULL AND last_seen_at <= $3 RETURNING id";
@@ -119,16 +111,6 @@ const REDEEM_CODE: &str = "UPDATE access_codes \
         redeemed_at = COALESCE(redeemed_at, $2) \
     WHERE id = $1 AND NOT is_revoked";
 
-static INSERT_SESSION_END: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "INSERT INTO access_changes ({ACCESS_CHANGE_COLUMNS}) \
-         SELECT $2, $3, s.event_id, COALESCE(c.code, $4), s.id \
-         FROM playback_sessions s LEFT JOIN access_codes c ON c.id = s.code_id \
-         WHERE s.id = $1 \
-         RETURNING {ACCESS_CHANGE_COLUMNS}"
-    )
-});
-
 const TOUCH_SESSION: &str = "UPDATE playback_sessions SET last_seen_at = $2 \
     WHERE id = $1 AND ended_at IS NULL AND last_seen_at > $3";
 
@@ -139,89 +121,8 @@ const END_TIMED_OUT_SESSIONS: &str = "UPDATE playback_sessions \
     SET ended_at = $1, end_reason = 'timed_out' \
     WHERE ended_at IS NULL AND last_seen_at <= $2 RETURNING id";
 
-static SELECT_ACCESS_CHANGES_SINCE: LazyLock<String> = LazyLock::new(|| {
-    format!("SELECT {ACCESS_CHANGE_COLUMNS} FROM access_changes WHERE changed_at > $1 ORDER BY seq")
-});
-
-const PRUNE_ACCESS_CHANGES: &str = "DELETE FROM access_changes WHERE changed_at < $1";
-
 const COUNT_ALL_LIVE_SESSIONS: &str =
     "SELECT COUNT(*) FROM playback_sessions WHERE ended_at IS NULL AND last_seen_at > $1";
-
-/// An `access_changes` row.
-#[derive(sqlx::FromRow)]
-pub(super) struct AccessChangeRow {
-    changed_at: DateTime<Utc>,
-    kind: String,
-    event_id: Uuid,
-    code: Option<String>,
-    session_id: Option<Uuid>,
-}
-
-impl AccessChangeRow {
-    /// The change, or `None` (logged) for a kind this version does not know.
-    fn into_change(self) -> Option<AccessChange> {
-        let kind = AccessChangeKind::from_parts(&self.kind, self.code, self.session_id);
-        if kind.is_none() {
-            tracing::warn!(kind = %self.kind, "unknown access change ignored");
-        }
-        Some(AccessChange {
-            at: self.changed_at,
-            event_id: self.event_id,
-            kind: kind?,
-        })
-    }
-}
-
-/// Logs `change` on `exec`: the transaction that made the change, so the feed misses none.
-pub(super) async fn insert_access_change<'e, DB: Database>(
-    exec: impl Executor<'e, Database = DB>,
-    change: &AccessChange,
-) -> Result<(), StoreError>
-where
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
-    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
-{
-    sqlx::query(INSERT_ACCESS_CHANGE)
-        .bind(change.at)
-        .bind(change.kind.as_str())
-        .bind(change.event_id)
-        .bind(change.kind.code())
-        .bind(change.kind.session_id())
-        .execute(exec)
-        .await?;
-    Ok(())
-}
-
-/// Logs the end of the session `session_id` at `now` for `reason` on `exec` (the transaction
-/// that ended it); the change, unless this version does not know its kind. A public session's
-/// change names [`PUBLIC_SUBJECT`] for its code.
-pub(super) async fn log_session_end<'e, DB: Database>(
-    exec: impl Executor<'e, Database = DB>,
-    session_id: Uuid,
-    now: DateTime<Utc>,
-    reason: SessionEndReason,
-) -> Result<Option<AccessChange>, StoreError>
-where
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
-    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'r> AccessChangeRow: FromRow<'r, DB::Row>,
-{
-    let row: AccessChangeRow = sqlx::query_as(&INSERT_SESSION_END)
-        .bind(session_id)
-        .bind(now)
-        .bind(reason.change_kind())
-        .bind(PUBLIC_SUBJECT)
-        .fetch_one(exec)
-        .await?;
-    Ok(row.into_change())
-}
 
 /// Implements [`PlaybackStore`] for a backend with a `pool` field.
 macro_rules! impl_playback_store {
