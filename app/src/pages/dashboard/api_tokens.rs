@@ -81,25 +81,13 @@ pub fn ApiTokensPage() -> impl IntoView {
             {move || minted().map(|minted| view! { <MintedToken minted /> })}
             // Inside `Loaded`, which waits for the signed-in user as well: a permission read
             // before it resolves would differ between the server's render and hydration.
-            <Loaded resource=tokens waiting="Loading tokens…" failed=refused let:tokens>
+            <Loaded resource=tokens waiting="Loading tokens…" forbidden="manage API tokens" let:tokens>
                 <TokenTable tokens can_revoke=can_revoke() revoke />
                 <Show when=can_mint>
                     <MintForm mint is_superadmin=me.get().is_some_and(|me| me.is_superadmin) />
                 </Show>
             </Loaded>
         </AdminMain>
-    }
-}
-
-fn refused(error: AppError) -> AnyView {
-    match error {
-        AppError::Forbidden(_) => view! {
-            <p class="error" role="alert" data-testid="forbidden">
-                "You don't have permission to manage API tokens. Ask an owner or administrator of your account."
-            </p>
-        }
-        .into_any(),
-        error => view! { <Alert error /> }.into_any(),
     }
 }
 

@@ -118,7 +118,7 @@ pub fn UsersPage() -> impl IntoView {
 
     view! {
         <AdminMain title="Users">
-            <Loaded resource=users waiting="Loading users…" failed=refused let:view>
+            <Loaded resource=users waiting="Loading users…" forbidden="manage users" let:view>
                 <AccountPicker view=view.clone() />
                 {move || action_error.get().map(|error| view! { <Alert error /> })}
                 <MemberTable
@@ -135,18 +135,6 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// Someone without the permission is told who can help.
-fn refused(error: AppError) -> AnyView {
-    match error {
-        AppError::Forbidden(_) => view! {
-            <p class="error" role="alert" data-testid="forbidden">
-                "You don't have permission to manage users. Ask an owner or administrator of your account."
-            </p>
-        }
-        .into_any(),
-        error => view! { <Alert error /> }.into_any(),
-    }
-}
 /// For the superadmin, who sees every account: which one the page shows.
 #[component]
 fn AccountPicker(view: UsersView) -> impl IntoView {
