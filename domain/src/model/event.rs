@@ -38,6 +38,9 @@ pub struct Event {
     /// Anyone may watch without a code (`GET /api/v1/events/:id/play-token`).
     #[serde(default)]
     pub public_playback: bool,
+    /// Viewers of the live event see each StreamElements tip over the player.
+    #[serde(default)]
+    pub tip_alerts: bool,
     #[serde(with = "rfc3339_millis")]
     pub created_at: DateTime<Utc>,
     #[serde(with = "rfc3339_millis")]
@@ -70,6 +73,8 @@ pub struct NewEvent {
     pub access_window_hours: Option<i32>,
     #[serde(default)]
     pub public_playback: bool,
+    #[serde(default)]
+    pub tip_alerts: bool,
 }
 
 /// A partial update (seed 002 `PUT /api/admin/events/:id`): absent fields keep their value;
@@ -117,6 +122,8 @@ pub struct EventPatch {
     pub is_archived: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_playback: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tip_alerts: Option<bool>,
 }
 
 /// A field that is present, `null` or not: `Some(None)` for `null`, absent stays `None`.
@@ -193,6 +200,7 @@ mod tests {
             is_active: true,
             is_archived: false,
             public_playback: false,
+            tip_alerts: false,
             created_at: at,
             updated_at: at,
         };

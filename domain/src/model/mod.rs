@@ -9,6 +9,7 @@ mod permission;
 mod playback;
 mod quota;
 mod revocation;
+mod streamelements;
 pub mod time;
 
 pub use api_token::{
@@ -40,4 +41,8 @@ pub use revocation::{
     AccessChange, AccessChangeKind, CodeRestoration, CodeRevocation, EndedSession,
     EventDeactivation, EventReactivation, RevocationFeed, SessionEndReason,
     INTERNAL_API_KEY_HEADER,
+};
+pub use streamelements::{
+    token_hint, NewSeToken, ReceivedTip, SePlatform, SeToken, SeTokenStatus, Tip, TipQuery,
+    TipTotal, MASKED_TOKEN, SE_TOKEN_LABEL_MAX_CHARS,
 };

@@ -47,6 +47,7 @@ impl Role {
                 CodesRevoke,
                 CodesExport,
                 UsageRead,
+                TipsRead,
             ],
             // Viewers look; bulk export of codes (which are tickets) is not looking.
             Role::Viewer => &[EventsRead, CodesRead, UsageRead],
@@ -118,6 +119,7 @@ permissions! {
     UsersWrite => "users:write",
     UsageRead => "usage:read",
     AuditRead => "audit:read",
+    TipsRead => "tips:read",
 }
 
 impl std::fmt::Display for Permission {

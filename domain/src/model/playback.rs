@@ -108,6 +108,8 @@ pub struct PlaybackGrant {
     pub expires_at: DateTime<Utc>,
     /// Seconds until `playbackToken` expires.
     pub token_expires_in: i64,
+    /// Ours: the player shows StreamElements tips (`GET /api/events/:id/tips`).
+    pub tip_alerts: bool,
 }
 
 /// `GET /api/v1/events/:id/play-token`'s data: a public event's playback token, for a session
@@ -121,6 +123,8 @@ pub struct PublicPlayback {
     pub stream_path: String,
     pub token_expires_in: i64,
     pub event: ViewerEvent,
+    /// The player shows StreamElements tips (`GET /api/events/:id/tips`).
+    pub tip_alerts: bool,
 }
 
 impl PublicPlayback {
@@ -135,6 +139,7 @@ impl PublicPlayback {
             stream_path: self.stream_path,
             expires_at: DateTime::<Utc>::MAX_UTC,
             token_expires_in: self.token_expires_in,
+            tip_alerts: self.tip_alerts,
         }
     }
 }
@@ -173,6 +178,7 @@ mod tests {
             is_active: true,
             is_archived: false,
             public_playback: false,
+            tip_alerts: false,
             created_at: at("2025-03-01T00:00:00Z"),
             updated_at: at("2025-03-01T00:00:00Z"),
         }
@@ -201,6 +207,7 @@ mod tests {
             stream_path: stream_path(event.id),
             expires_at: event.codes_expire_at(),
             token_expires_in: 3600,
+            tip_alerts: false,
         };
         let json = serde_json::to_value(grant).unwrap();
         assert_eq!(json["event"]["isLive"], true);

@@ -58,6 +58,7 @@ impl PlaybackService<'_> {
             stream_path: stream_path(event_id),
             token_expires_in: claims.lifetime(),
             event: ViewerEvent::of(&event, now),
+            tip_alerts: event.tip_alerts,
         })
     }
 

@@ -103,6 +103,7 @@ impl<'a> PlaybackService<'a> {
             stream_path: stream_path(event.id),
             expires_at: found.expires_at,
             token_expires_in: claims.lifetime(),
+            tip_alerts: event.tip_alerts,
         })
     }
 

@@ -162,6 +162,7 @@ mod tests {
             is_active: true,
             is_archived: false,
             public_playback: false,
+            tip_alerts: false,
             created_at: now,
             updated_at: now,
         };

@@ -30,6 +30,7 @@ pub(super) fn new_event(account_id: Option<Uuid>, input: NewEvent, now: DateTime
         is_active: true,
         is_archived: false,
         public_playback: input.public_playback,
+        tip_alerts: input.tip_alerts,
         created_at: now,
         updated_at: now,
     }

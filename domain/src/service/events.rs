@@ -236,6 +236,7 @@ impl<'a> EventService<'a> {
         event.is_active = patch.is_active.unwrap_or(event.is_active);
         event.is_archived = patch.is_archived.unwrap_or(event.is_archived);
         event.public_playback = patch.public_playback.unwrap_or(event.public_playback);
+        event.tip_alerts = patch.tip_alerts.unwrap_or(event.tip_alerts);
         let event = validated(event)?;
         let event = self
             .save(&actor, &before, event, "event.updated", ip)

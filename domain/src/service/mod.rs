@@ -15,9 +15,13 @@ mod members;
 mod password;
 mod quotas;
 mod rate_limit;
+mod se_tokens;
+mod se_workers;
 pub(crate) mod secret;
 mod sessions;
+mod tips;
 mod token_cache;
+mod token_cipher;
 mod users;
 
 use std::sync::Arc;
@@ -41,7 +45,11 @@ pub use demo::DemoService;
 pub use events::{EventService, EventSwitch};
 pub use export::codes_csv;
 pub use rate_limit::RateLimit;
+pub use se_tokens::SeTokenService;
+pub use se_workers::{SeTokenReport, SeWorkerControl, SeWorkerService, WorkerToken};
 pub use sessions::{SessionRow, SessionService};
+pub use tips::{TipFeed, TipService};
+pub use token_cipher::{CipherError, TokenCipher};
 pub use users::member_principal;
 
 pub(crate) use quotas::quotas_in_force;
@@ -57,6 +65,10 @@ pub struct Domain {
     tokens: Arc<token_cache::TokenCache>,
     /// `STREAMGATE_DEFAULT_QUOTAS`: the limits of accounts not given their own.
     quotas: Quotas,
+    /// Encrypts the StreamElements tokens at rest.
+    se_cipher: Arc<TokenCipher>,
+    /// Starts and stops the StreamElements workers (the server's manager).
+    se_workers: Arc<dyn SeWorkerControl>,
 }
 
 impl Domain {
@@ -72,6 +84,24 @@ impl Domain {
             revocations: Arc::new(RevocationCache::new()),
             tokens: Arc::new(token_cache::TokenCache::new()),
             quotas: Quotas::UNLIMITED,
+            se_cipher: Arc::new(TokenCipher::new(TokenCipher::generate_key().as_bytes())),
+            se_workers: Arc::new(se_workers::NoWorkers),
+        }
+    }
+
+    /// The cipher of the StreamElements tokens, from the installation's key.
+    pub fn with_token_cipher(self, cipher: TokenCipher) -> Self {
+        Self {
+            se_cipher: Arc::new(cipher),
+            ..self
+        }
+    }
+
+    /// What starts and stops the StreamElements workers as tokens change.
+    pub fn with_se_workers(self, workers: Arc<dyn SeWorkerControl>) -> Self {
+        Self {
+            se_workers: workers,
+            ..self
         }
     }
 
@@ -129,6 +159,26 @@ impl Domain {
     pub fn api_tokens(&self) -> ApiTokenService<'_> {
         let store = self.store.as_ref();
         ApiTokenService::new(store, &self.authz, self.accounts(), &self.tokens)
+    }
+
+    pub fn se_tokens(&self) -> SeTokenService<'_> {
+        let (store, cipher) = (self.store.as_ref(), self.se_cipher.as_ref());
+        SeTokenService::new(
+            store,
+            &self.authz,
+            self.accounts(),
+            cipher,
+            &*self.se_workers,
+        )
+    }
+
+    /// For the StreamElements workers only: decrypted tokens, status reports, leases.
+    pub fn se_workers(&self) -> SeWorkerService<'_> {
+        SeWorkerService::new(self.store.as_ref(), &self.se_cipher)
+    }
+
+    pub fn tips(&self) -> TipService<'_> {
+        TipService::new(&self.store, &self.authz, self.accounts())
     }
 
     pub fn events(&self) -> EventService<'_> {

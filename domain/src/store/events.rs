@@ -58,15 +58,15 @@ pub trait EventStore: Send + Sync {
     ) -> Result<DashboardStats, StoreError>;
 }
 
-/// Its first eleven parameters are [`UPDATE_EVENT`]'s (see [`bind_event`]).
+/// Its first twelve parameters are [`UPDATE_EVENT`]'s (see [`bind_event`]).
 const INSERT_EVENT: &str = "INSERT INTO events \
     (id, title, description, stream_url, poster_url, starts_at, ends_at, access_window_hours, \
-     is_active, is_archived, public_playback, created_at, updated_at, account_id) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+     is_active, is_archived, public_playback, tip_alerts, created_at, updated_at, account_id) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
 const EVENT_COLUMNS: &str = "id, account_id, title, description, stream_url, poster_url, \
     starts_at, ends_at, access_window_hours, is_active, is_archived, public_playback, \
-    created_at, updated_at";
+    tip_alerts, created_at, updated_at";
 
 static SELECT_EVENT_BY_ID: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1"));
@@ -79,10 +79,11 @@ static SELECT_EVENTS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Whole-event updates (PUT, activate, archive); `updated_at` is `$12`.
+/// Whole-event updates (PUT, activate, archive); `updated_at` is `$13`.
 const UPDATE_EVENT: &str = "UPDATE events SET title = $2, description = $3, \
     stream_url = $4, poster_url = $5, starts_at = $6, ends_at = $7, access_window_hours = $8, \
-    is_active = $9, is_archived = $10, public_playback = $11, updated_at = $12 WHERE id = $1";
+    is_active = $9, is_archived = $10, public_playback = $11, tip_alerts = $12, \
+    updated_at = $13 WHERE id = $1";
 
 /// An event that is not public keeps no public sessions.
 const END_PUBLIC_SESSIONS: &str = "UPDATE playback_sessions \
@@ -116,7 +117,7 @@ const COUNT_LIVE_SESSIONS: &str = "SELECT COUNT(*) FROM playback_sessions s \
 /// A statement with some of its parameters bound.
 type BoundQuery<'q, DB> = Query<'q, DB, <DB as Database>::Arguments<'q>>;
 
-/// Binds `$1`…`$11` of [`INSERT_EVENT`] and [`UPDATE_EVENT`], the fields both write alike.
+/// Binds `$1`…`$12` of [`INSERT_EVENT`] and [`UPDATE_EVENT`], the fields both write alike.
 fn bind_event<'q, DB: Database>(query: BoundQuery<'q, DB>, event: &'q Event) -> BoundQuery<'q, DB>
 where
     Uuid: Encode<'q, DB> + Type<DB>,
@@ -138,6 +139,7 @@ where
         .bind(event.is_active)
         .bind(event.is_archived)
         .bind(event.public_playback)
+        .bind(event.tip_alerts)
 }
 
 /// Appends the `FROM … WHERE …` of an events listing.
@@ -178,7 +180,7 @@ where
     let mut qb = QueryBuilder::new(
         "SELECT e.id, e.account_id, e.title, e.description, e.stream_url, e.poster_url, \
          e.starts_at, e.ends_at, e.access_window_hours, e.is_active, e.is_archived, \
-         e.public_playback, e.created_at, e.updated_at, \
+         e.public_playback, e.tip_alerts, e.created_at, e.updated_at, \
          (SELECT COUNT(*) FROM access_codes c WHERE c.event_id = e.id) AS tokens",
     );
     push_event_filter(&mut qb, scope, query);

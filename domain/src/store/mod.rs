@@ -23,9 +23,11 @@ mod playback;
 mod postgres;
 mod quotas;
 mod rate_limits;
+mod se_tokens;
 mod sessions;
 mod settings;
 mod sqlite;
+mod tips;
 
 use std::fmt;
 
@@ -44,9 +46,11 @@ pub use playback::{ClaimOutcome, PlaybackStore, SessionClaim};
 pub use postgres::PostgresStore;
 pub use quotas::{AccountQuotaRow, QuotaCheck, QuotaStore};
 pub use rate_limits::{Gcra, RateLimitStore};
+pub use se_tokens::{SeTokenRecord, SeTokenReport, SeTokenStore};
 pub use sessions::{DashboardSessionStore, SessionRow};
 pub use settings::SettingStore;
 pub use sqlite::SqliteStore;
+pub use tips::TipStore;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -86,6 +90,8 @@ pub trait Store:
     + PlaybackStore
     + RateLimitStore
     + QuotaStore
+    + SeTokenStore
+    + TipStore
     + Send
     + Sync
     + 'static
