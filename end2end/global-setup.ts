@@ -5,6 +5,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startFakeAstro } from './fake-astro';
 
 const repo = path.resolve(__dirname, '..');
 const binary = path.join(repo, 'target', 'release', 'streamgate');
@@ -58,6 +59,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env: { ...process.env, STREAMGATE_DATA_DIR: dataDir, RUST_LOG: 'warn' },
   });
 
+  // The tip workers talk to a fake StreamElements gateway, which the tests drive.
+  const astro = await startFakeAstro();
+
   // Started from the temporary directory on purpose: the built binary must find its site
   // assets from any working directory.
   const server = spawn(binary, ['serve'], {
@@ -66,6 +70,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       ...serveEnv(dataDir, appPort, hlsPort),
       // Every test validates codes from 127.0.0.1; the limit itself is tested in Rust.
       STREAMGATE_VALIDATE_RATE_LIMIT: '1000',
+      STREAMGATE_SE_ASTRO_URL: astro.url,
       RUST_LOG: process.env.RUST_LOG ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,6 +82,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.SG_HLS_URL = `http://127.0.0.1:${hlsPort}`;
   process.env.SG_DATA_DIR = dataDir;
   process.env.SG_BINARY = binary;
+  process.env.SG_ASTRO_CONTROL = astro.control;
   process.env.SG_OWNER_EMAIL = owner.email;
   process.env.SG_OWNER_PASSWORD = owner.password;
   await waitForHealth(`${process.env.SG_APP_URL}/api/v1/health`, server);
@@ -86,6 +92,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     server.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     if (server.exitCode === null) server.kill('SIGKILL');
+    await astro.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("events/:id/tickets") view={Lazy::<dashboard::Tickets>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users") view={Lazy::<dashboard::Users>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tokens") view={Lazy::<dashboard::ApiTokens>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("se-tokens") view={Lazy::<dashboard::SeTokens>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tips") view={Lazy::<dashboard::Tips>::new()} ssr=SsrMode::Async />
                     <Route path=path!("accounts") view={Lazy::<dashboard::Accounts>::new()} ssr=SsrMode::Async />
                     <Route path=path!("profile") view={Lazy::<dashboard::Profile>::new()} ssr=SsrMode::Async />
                 </ParentRoute>

@@ -8,6 +8,7 @@ mod serve;
 mod shutdown;
 mod site;
 mod telemetry;
+mod token_key;
 mod workers;
 
 use std::process::ExitCode;

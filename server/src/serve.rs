@@ -29,7 +29,12 @@ use crate::{
     },
     open_domain, shutdown,
     site::Site,
-    workers::{revocation_sync, sweeper},
+    token_key::token_cipher,
+    workers::{
+        revocation_sync,
+        streamelements::{self, SeWorkerSettings},
+        sweeper,
+    },
     StartupError,
 };
 
@@ -50,9 +55,21 @@ async fn serve_app(args: &ServeArgs, config: &Config, app: &AppConfig) -> Result
     let started_at = Instant::now();
     let site = Site::resolve(args)?;
     let domain = open_domain(&args.database, Authorizer::new(args.authz_enforce)).await?;
+    let se = &args.streamelements;
+    let cipher = token_cipher(
+        se.token_encryption_key.as_deref(),
+        &args.database.data_dir,
+        args.database.database_url.is_some(),
+    )?;
+    let (se_workers, se_manager) = streamelements::manager(SeWorkerSettings {
+        astro_url: se.se_astro_url.clone(),
+        lease: Duration::from_secs(se.se_lease_seconds),
+    });
     let domain = with_credentials(domain, args, app)
         .await?
-        .with_quotas(app.default_quotas);
+        .with_quotas(app.default_quotas)
+        .with_token_cipher(cipher)
+        .with_se_workers(se_workers);
     prepare_installation(&domain).await?;
     let synced_until = revocation_sync::load_from_database(&domain).await?;
 
@@ -104,6 +121,7 @@ async fn serve_app(args: &ServeArgs, config: &Config, app: &AppConfig) -> Result
             stop.clone(),
         )),
         tokio::spawn(metrics::keep_up(stop.clone())),
+        tokio::spawn(se_manager.run(domain.clone(), stop.clone())),
     ];
     let hls = hls_router(
         hls_state,

@@ -52,6 +52,7 @@ fn validate_answers_every_seed_status() {
                 "streamPath": format!("/streams/{event_id}/"),
                 "expiresAt": codes[0]["expiresAt"],
                 "tokenExpiresIn": 3600,
+                "tipAlerts": false,
             })
         );
         for field in ["startsAt", "endsAt"] {

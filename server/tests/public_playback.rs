@@ -80,6 +80,7 @@ fn a_public_event_plays_without_credentials_and_its_session_beats_and_releases()
                         "posterUrl": null,
                         "isLive": true,
                     },
+                    "tipAlerts": false,
                 },
                 "error": null,
             })

@@ -39,6 +39,7 @@ pub fn EventFields(
     let stream_url = value(|e| e.stream_url.clone());
     let poster_url = value(|e| e.poster_url.clone());
     let public = event.as_ref().is_some_and(|e| e.public_playback);
+    let tip_alerts = event.as_ref().is_some_and(|e| e.tip_alerts);
     let hours_label = format!(
         "Access window after the end, in hours \
          ({MIN_ACCESS_WINDOW_HOURS}–{MAX_ACCESS_WINDOW_HOURS}, default \
@@ -83,6 +84,16 @@ pub fn EventFields(
                 checked=public
             />
             " Public: anyone with the link can watch, without a code"
+        </label>
+        <label class="checkbox" for=format!("{prefix}-tip-alerts")>
+            <input
+                id=format!("{prefix}-tip-alerts")
+                name="tip_alerts"
+                type="checkbox"
+                value="true"
+                checked=tip_alerts
+            />
+            " Tip alerts: viewers see StreamElements tips over the player while it is live"
         </label>
     }
 }

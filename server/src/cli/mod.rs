@@ -128,6 +128,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub quotas: QuotaArgs,
 
+    #[command(flatten)]
+    pub streamelements: StreamElementsArgs,
+
     /// Keep a demo event live in the only account, streaming a looping test pattern, and log a viewer URL with a ready code at every start; the same event is reused every time (app role only).
     #[arg(long, env = "STREAMGATE_DEMO")]
     pub demo: bool,
@@ -145,6 +148,25 @@ impl QuotaArgs {
     pub fn defaults(&self) -> Quotas {
         self.default_quotas.unwrap_or(Quotas::UNLIMITED)
     }
+}
+
+#[derive(Debug, Args)]
+pub struct StreamElementsArgs {
+    /// Key the StreamElements tokens are encrypted with at rest (any text of at least 32 bytes; AES-256-GCM under an HKDF-SHA256 derivation). With PostgreSQL every instance needs the same value [default: generated once into <data dir>/token-encryption.key].
+    #[arg(long, env = "STREAMGATE_TOKEN_ENCRYPTION_KEY", hide_env_values = true)]
+    pub token_encryption_key: Option<String>,
+
+    /// StreamElements' Astro WebSocket gateway, which the tip workers connect to.
+    #[arg(
+        long,
+        env = "STREAMGATE_SE_ASTRO_URL",
+        default_value = "wss://astro.streamelements.com"
+    )]
+    pub se_astro_url: Url,
+
+    /// Seconds an instance's lease on an account's tip worker lasts unrenewed; renewed every quarter of it, so another instance takes over a dead one's workers within 1.25 times this.
+    #[arg(long, env = "STREAMGATE_SE_LEASE_SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(4..=3600))]
+    pub se_lease_seconds: u64,
 }
 
 /// What this process serves.

@@ -108,6 +108,9 @@ pub struct EventArgs {
     /// Anyone may watch without a code (GET /api/v1/events/:id/play-token).
     #[arg(long)]
     pub public_playback: bool,
+    /// Viewers of the live event see StreamElements tips over the player.
+    #[arg(long)]
+    pub tip_alerts: bool,
 }
 
 impl From<EventArgs> for NewEvent {
@@ -121,6 +124,7 @@ impl From<EventArgs> for NewEvent {
             ends_at: args.ends_at,
             access_window_hours: args.access_window_hours,
             public_playback: args.public_playback,
+            tip_alerts: args.tip_alerts,
         }
     }
 }

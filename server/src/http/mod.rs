@@ -2,6 +2,7 @@
 //! routes, extractors, error rendering and the middleware it needs; `shared/` holds what
 //! several doors use.
 
+mod graphql;
 pub mod hls;
 mod openapi;
 mod ops;

@@ -2,4 +2,5 @@
 
 pub mod demo_stream;
 pub mod revocation_sync;
+pub mod streamelements;
 pub mod sweeper;

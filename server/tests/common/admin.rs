@@ -379,6 +379,24 @@ impl Org {
         Client::sign_in(&self.server, door, None, ADMIN_PASS)
     }
 
+    /// Stops the server, which must exit cleanly, and serves the same data again with `settings`.
+    pub fn restart_with(self, settings: &[(&str, &str)]) -> Org {
+        let Org {
+            server,
+            owner,
+            database_url,
+            dir,
+        } = self;
+        assert!(server.terminate().success());
+        let server = Server::start_with_admin(dir.path(), database_url.as_deref(), settings);
+        Org {
+            server,
+            owner,
+            database_url,
+            dir,
+        }
+    }
+
     /// Stops the server, which must exit cleanly.
     pub fn stop(self) {
         assert!(self.server.terminate().success());

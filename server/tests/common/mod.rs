@@ -17,6 +17,7 @@ use serde_json::Value;
 use streamgate_domain::{store::DatabaseLocation, testing::TestDatabase};
 
 pub mod admin;
+pub mod astro;
 pub mod jwt;
 pub mod origin;
 pub mod viewing;
@@ -45,6 +46,9 @@ pub fn streamgate(data_dir: &Path, database_url: Option<&str>) -> Command {
         .env_remove("STREAMGATE_JWT_SECRET")
         .env_remove("STREAMGATE_DEMO")
         .env_remove("METRICS_TOKEN")
+        .env_remove("STREAMGATE_TOKEN_ENCRYPTION_KEY")
+        // Never StreamElements itself: a closed local port unless a test starts a fake.
+        .env("STREAMGATE_SE_ASTRO_URL", "ws://127.0.0.1:9")
         .env("RUST_LOG", "warn");
     if let Some(url) = database_url {
         command.env("DATABASE_URL", url);

@@ -33,6 +33,10 @@ pub fn AdminLayout() -> impl IntoView {
                                     .then(|| view! { <A href="/admin/users">"Users"</A> }),
                                 me.may(Permission::ApiTokensRead)
                                     .then(|| view! { <A href="/admin/tokens">"API tokens"</A> }),
+                                me.may(Permission::TipsRead)
+                                    .then(|| view! { <A href="/admin/tips">"Tips"</A> }),
+                                me.may(Permission::SeTokensRead)
+                                    .then(|| view! { <A href="/admin/se-tokens">"SE tokens"</A> }),
                             )
                         }}
                     </Transition>

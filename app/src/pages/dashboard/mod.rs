@@ -13,7 +13,9 @@ mod events;
 mod layout;
 mod overview;
 mod profile;
+mod se_tokens;
 mod tickets;
+mod tips;
 mod users;
 
 use accounts::AccountsPage;
@@ -23,7 +25,9 @@ use events::EventsPage;
 use layout::AdminLayout;
 use overview::OverviewPage;
 use profile::ProfilePage;
+use se_tokens::SeTokensPage;
 use tickets::TicketsPage;
+use tips::TipsPage;
 use users::UsersPage;
 
 /// Declares each dashboard page as a lazily loaded route.
@@ -52,6 +56,8 @@ lazy_pages!(
     Tickets => TicketsPage,
     Users => UsersPage,
     ApiTokens => ApiTokensPage,
+    SeTokens => SeTokensPage,
+    Tips => TipsPage,
     Accounts => AccountsPage,
     Profile => ProfilePage,
 );

@@ -12,7 +12,10 @@ use streamgate_domain::model::PlaybackGrant;
 use uuid::Uuid;
 
 use crate::{
-    components::player::{Player, Trouble},
+    components::{
+        player::{Player, Trouble},
+        tip_alerts::TipAlerts,
+    },
     viewer::outcome::{countdown_text, remaining_words, CodeRefusal, PlaybackEnd},
 };
 
@@ -147,6 +150,7 @@ fn Stage(
     view! {
         <section class="stage" aria-label="Stream">
             {player}
+            {current.tip_alerts.then(|| view! { <TipAlerts event_id=current.event_id token /> })}
             <AccessNotice expires_at=current.expires_at now />
             {(!embed).then(|| view! {
                 <h1>{current.event.title.clone()}</h1>

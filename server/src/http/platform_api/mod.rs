@@ -6,14 +6,17 @@ mod accounts;
 mod auth;
 pub mod error;
 mod events;
+mod se_tokens;
+mod tips;
 mod tokens;
 mod users;
 
 use axum::{
-    extract::rejection::JsonRejection,
+    extract::{rejection::JsonRejection, FromRequestParts, Query},
     http::{request::Parts, StatusCode},
     Json,
 };
+use serde::Deserialize;
 use serde_json::Value;
 use streamgate_domain::{
     model::{AccessCode, Page, Principal},
@@ -30,6 +33,7 @@ use uuid::Uuid;
 use error::{envelope, ApiError};
 
 use super::{
+    graphql,
     openapi::{swagger, ApiRoutes},
     ops,
     shared::{
@@ -96,10 +100,13 @@ fn routes() -> ApiRoutes {
         .routes(routes!(swagger::openapi_json))
         .routes(routes!(swagger::docs_page))
         .routes(routes!(swagger::docs_asset))
+        .routes(routes!(graphql::graphql))
         .merge(auth::routes())
         .merge(users::routes())
         .merge(tokens::routes())
         .merge(accounts::routes())
+        .merge(se_tokens::routes())
+        .merge(tips::routes())
         .merge(events::routes())
 }
 
@@ -108,6 +115,26 @@ pub fn router(state: &AppState) -> ApiRoutes {
         let routes = routes.fallback(|| async { PlatformApi::no_route() });
         with_callers::<ApiError>(routes, state)
     })
+}
+
+/// `?accountId=`: the superadmin names the account; members get their own (naming another is
+/// a 404).
+pub(super) struct AskedAccount(pub Option<Uuid>);
+
+impl<S: Send + Sync> FromRequestParts<S> for AskedAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct AccountQuery {
+            account_id: Option<Uuid>,
+        }
+        let Query(asked) = Query::<AccountQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
+        Ok(AskedAccount(asked.account_id))
+    }
 }
 
 /// A JSON body, or seed 001's 400 saying what is wrong with it.

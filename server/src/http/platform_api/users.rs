@@ -1,10 +1,6 @@
 //! `/api/v1/users` and `/api/v1/audit`: an account's team and its audit trail.
 
-use axum::{
-    extract::{rejection::JsonRejection, FromRequestParts, Query},
-    http::{request::Parts, StatusCode},
-    Json,
-};
+use axum::{extract::rejection::JsonRejection, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::Value;
 use streamgate_domain::model::{AuditEntry, Member, MemberChange, NewMember};
@@ -12,7 +8,9 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{body, error::envelope, error::ApiError, error::ApiErrorBody, PlatformApi};
+use super::{
+    body, error::envelope, error::ApiError, error::ApiErrorBody, AskedAccount, PlatformApi,
+};
 use crate::http::{
     openapi::{ApiRoutes, Envelope},
     shared::door::{Call, OfUser, PathId},
@@ -25,26 +23,6 @@ pub fn routes() -> ApiRoutes {
         .routes(routes!(list_users, add_user))
         .routes(routes!(update_user))
         .routes(routes!(audit))
-}
-
-/// `?accountId=`: the superadmin names the account; members get their own (naming another is
-/// a 404).
-struct AskedAccount(Option<Uuid>);
-
-impl<S: Send + Sync> FromRequestParts<S> for AskedAccount {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct AccountQuery {
-            account_id: Option<Uuid>,
-        }
-        let Query(asked) = Query::<AccountQuery>::from_request_parts(parts, state)
-            .await
-            .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
-        Ok(AskedAccount(asked.account_id))
-    }
 }
 
 /// The account's members.

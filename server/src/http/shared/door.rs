@@ -38,6 +38,7 @@ pub enum IdKind {
     User,
     ApiToken,
     Account,
+    SeToken,
 }
 
 /// A call through door `D`: the domain, the authenticated caller and the client's address.
@@ -76,6 +77,8 @@ pub struct OfUser;
 pub struct OfApiToken;
 /// The path names an account.
 pub struct OfAccount;
+/// The path names a StreamElements token.
+pub struct OfSeToken;
 
 pub trait IdOf: Send + Sync + 'static {
     const KIND: IdKind;
@@ -99,6 +102,10 @@ impl IdOf for OfApiToken {
 
 impl IdOf for OfAccount {
     const KIND: IdKind = IdKind::Account;
+}
+
+impl IdOf for OfSeToken {
+    const KIND: IdKind = IdKind::SeToken;
 }
 
 /// The UUID in the path naming a `K`, or door `D`'s 400.

@@ -95,6 +95,8 @@ pub struct EventBody {
     #[serde(default)]
     public_playback: Option<bool>,
     #[serde(default)]
+    tip_alerts: Option<bool>,
+    #[serde(default)]
     pub account_id: Option<Uuid>,
 }
 
@@ -110,6 +112,7 @@ impl EventBody {
             ends_at: required_time("endsAt", self.ends_at)?,
             access_window_hours: self.access_window_hours,
             public_playback: self.public_playback.unwrap_or(false),
+            tip_alerts: self.tip_alerts.unwrap_or(false),
         })
     }
 }
@@ -138,6 +141,8 @@ pub struct EventPatchBody {
     is_archived: Option<bool>,
     #[serde(default)]
     public_playback: Option<bool>,
+    #[serde(default)]
+    tip_alerts: Option<bool>,
 }
 
 impl EventPatchBody {
@@ -161,6 +166,7 @@ impl EventPatchBody {
             is_active: self.is_active,
             is_archived: self.is_archived,
             public_playback: self.public_playback,
+            tip_alerts: self.tip_alerts,
         })
     }
 }

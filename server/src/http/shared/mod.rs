@@ -14,6 +14,7 @@ pub mod internal_key;
 pub mod origin;
 pub mod session;
 pub mod sign_in;
+pub mod tip_events;
 
 use axum::{middleware::from_fn_with_state, Router};
 

@@ -60,6 +60,7 @@ impl Door for Seed002 {
             IdKind::User => "Invalid user id",
             IdKind::ApiToken => "Invalid API token id",
             IdKind::Account => "Invalid account id",
+            IdKind::SeToken => "Invalid SE token id",
         };
         AdminError::new(StatusCode::BAD_REQUEST, message)
     }

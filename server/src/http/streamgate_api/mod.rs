@@ -5,6 +5,7 @@ mod admin;
 pub mod error;
 mod events;
 mod internal;
+mod tip_alerts;
 mod viewer;
 
 pub use viewer::PlaybackBase;
@@ -35,6 +36,10 @@ pub fn router(state: &AppState) -> ApiRoutes {
         });
     ApiRoutes::new()
         .nest("/api/admin", admin)
-        .merge(viewer::routes().wrap(|viewer| viewer.layer(door_metrics::layer("viewer"))))
+        .merge(
+            viewer::routes()
+                .merge(tip_alerts::routes())
+                .wrap(|viewer| viewer.layer(door_metrics::layer("viewer"))),
+        )
         .merge(internal::routes().wrap(|internal| internal.layer(door_metrics::layer("internal"))))
 }

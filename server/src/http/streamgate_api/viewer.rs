@@ -133,7 +133,7 @@ fn validation_outcome(validated: &Result<PlaybackGrant, DomainError>) -> &'stati
 
 /// The playback token: `Authorization: Bearer …`, or `?token=` for `navigator.sendBeacon`,
 /// which cannot set headers.
-fn playback_token(parts: &Parts) -> Result<String, ViewerError> {
+pub(super) fn playback_token(parts: &Parts) -> Result<String, ViewerError> {
     caller::bearer(&parts.headers)
         .map(str::to_owned)
         .or_else(|| caller::query_value(&parts.uri, &["token"]))

@@ -29,6 +29,7 @@ pub async fn update_event(
     ends_at: String,
     access_window_hours: Option<String>,
     public_playback: Option<String>,
+    tip_alerts: Option<String>,
 ) -> Result<Event, AppError> {
     let (domain, principal) = server::caller()?;
     let patch = streamgate_domain::model::EventPatch {
@@ -40,6 +41,7 @@ pub async fn update_event(
         ends_at: Some(read::form_time("endsAt", &ends_at)?),
         access_window_hours: read::form_hours(access_window_hours.as_deref())?,
         public_playback: Some(read::form_flag(public_playback.as_deref())),
+        tip_alerts: Some(read::form_flag(tip_alerts.as_deref())),
         ..Default::default()
     };
     Ok(domain

@@ -84,6 +84,7 @@ mod tests {
             is_active: true,
             is_archived: false,
             public_playback: true,
+            tip_alerts: false,
             created_at: at,
             updated_at: at,
         };

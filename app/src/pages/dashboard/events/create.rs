@@ -34,6 +34,7 @@ pub async fn create_event(
     ends_at: String,
     access_window_hours: Option<String>,
     public_playback: Option<String>,
+    tip_alerts: Option<String>,
 ) -> Result<Event, AppError> {
     let (domain, principal) = server::caller()?;
     let asked = match account_id.as_deref().map(str::trim) {
@@ -53,6 +54,7 @@ pub async fn create_event(
         ends_at: read::form_time("endsAt", &ends_at)?,
         access_window_hours: read::form_hours(access_window_hours.as_deref())?,
         public_playback: read::form_flag(public_playback.as_deref()),
+        tip_alerts: read::form_flag(tip_alerts.as_deref()),
     };
     Ok(domain
         .events()
