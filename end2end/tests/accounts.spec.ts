@@ -20,7 +20,7 @@ test.describe('without JavaScript', () => {
     await expect(page).toHaveURL(/\/admin\/users$/);
     await expect(page.getByTestId('signed-in-as')).toHaveText(`${owner.email} · owner`);
     const nav = page.getByRole('navigation', { name: 'Dashboard' });
-    await expect(nav.getByRole('link')).toHaveText(['Events', 'Users', 'API tokens', 'Profile']);
+    await expect(nav.getByRole('link')).toHaveText(['Events', 'Users', 'API tokens', 'Tips', 'SE tokens', 'Profile']);
     await expect(page.getByTestId('members')).toContainText(owner.email);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -56,7 +56,7 @@ test('an owner adds an editor, who may not manage users', async ({ page }) => {
   await expect(page.getByTestId('signed-in-as')).toHaveText(`${editor.email} · editor`);
   await expect(
     page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link'),
-  ).toHaveText(['Events', 'Profile']);
+  ).toHaveText(['Events', 'Tips', 'Profile']);
   await page.goto('/admin/users');
   await expect(page.getByTestId('forbidden')).toContainText(
     "You don't have permission to manage users",
