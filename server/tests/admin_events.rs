@@ -49,6 +49,7 @@ fn creating_an_event_answers_201_with_the_whole_event() {
                 "isActive": true,
                 "isArchived": false,
                 "publicPlayback": false,
+                "tipAlerts": false,
                 "createdAt": event["createdAt"],
                 "updatedAt": event["createdAt"],
                 "accountId": org.owner["accountId"],

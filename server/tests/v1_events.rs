@@ -43,6 +43,7 @@ fn creating_an_event_answers_201_with_the_event_in_the_envelope() {
                 "isActive": true,
                 "isArchived": false,
                 "publicPlayback": false,
+                "tipAlerts": false,
                 "createdAt": event["createdAt"],
                 "updatedAt": event["createdAt"],
             })
