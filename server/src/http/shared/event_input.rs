@@ -1,21 +1,14 @@
 //! What the two event doors (seed 002's `/api/admin`, seed 001's `/api/v1`) share: request
-//! bodies whose errors name the field, list filters and paging from the query string, and the
-//! codes CSV download. Input problems are [`DomainError::Validation`]s, so each door renders
+//! bodies whose errors name the field, and list filters and paging from the query string. Input problems are [`DomainError::Validation`]s, so each door renders
 //! them in its own wire format with the same 400.
 
 use axum::{
     extract::rejection::{JsonRejection, QueryRejection},
-    http::header,
-    response::{IntoResponse, Response},
     Json,
 };
 use serde::{Deserialize, Deserializer};
 use streamgate_domain::{
-    model::{
-        time, AccessCode, CodeQuery, CodeStatus, Event, EventPatch, EventQuery, NewCodes, NewEvent,
-        PageRequest,
-    },
-    service::codes_csv,
+    model::{time, CodeQuery, CodeStatus, EventPatch, EventQuery, NewCodes, NewEvent, PageRequest},
     DomainError,
 };
 use utoipa::{IntoParams, ToSchema};
@@ -52,7 +45,7 @@ where
 }
 
 /// An RFC 3339 time the caller sent in `field`.
-fn parse_time(
+pub fn parse_time(
     field: &'static str,
     text: &str,
 ) -> Result<chrono::DateTime<chrono::Utc>, DomainError> {
@@ -303,76 +296,9 @@ fn flag(field: &'static str, text: Option<&str>) -> Result<Option<bool>, DomainE
     }
 }
 
-/// The codes CSV as a download named after the event.
-pub fn csv_download(event: &Event, codes: &[AccessCode]) -> Response {
-    let body = codes_csv(codes, time::now());
-    let disposition = format!("attachment; filename=\"{}-codes.csv\"", file_stem(event));
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            // The rows are tickets: no shared cache keeps them.
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// The event's title as a file name: ASCII letters and digits, words joined by `-`, at most
-/// 60 characters; `event-<id>` when nothing of the title is left.
-fn file_stem(event: &Event) -> String {
-    let mut stem = String::new();
-    for word in event
-        .title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-    {
-        if stem.len() + word.len() + 1 > 60 {
-            break;
-        }
-        if !stem.is_empty() {
-            stem.push('-');
-        }
-        stem.push_str(&word.to_ascii_lowercase());
-    }
-    if stem.is_empty() {
-        format!("event-{}", event.id.simple())
-    } else {
-        stem
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn event(title: &str) -> Event {
-        let at = "2025-03-15T09:00:00.000Z";
-        serde_json::from_value(serde_json::json!({
-            "id": Uuid::nil(), "title": title, "startsAt": at, "endsAt": at,
-            "accessWindowHours": 48, "isActive": true, "isArchived": false,
-            "createdAt": at, "updatedAt": at,
-        }))
-        .expect("an event")
-    }
-
-    #[test]
-    fn file_names_are_ascii_and_never_empty() {
-        assert_eq!(
-            file_stem(&event("Annual Conference 2025")),
-            "annual-conference-2025"
-        );
-        assert_eq!(
-            file_stem(&event("\"Ünïcode\"; rm -rf / ✨")),
-            "n-code-rm-rf"
-        );
-        assert_eq!(
-            file_stem(&event("✨✨")),
-            "event-00000000000000000000000000000000"
-        );
-        assert!(file_stem(&event(&"word ".repeat(40))).len() <= 60);
-    }
 
     #[test]
     fn paging_and_filters_name_the_bad_parameter() {

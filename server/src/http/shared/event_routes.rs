@@ -24,10 +24,10 @@ use utoipa::openapi::{path::HttpMethod, schema::Type, RefOr, Schema};
 use uuid::Uuid;
 
 use super::{
+    csv_download::csv_download,
     door::{Call, Door, IdKind, OfCode, OfEvent, PathId},
     event_input::{
-        csv_download, json_body, query_params, BulkRevokeBody, CodesBody, EventBody,
-        EventPatchBody, ListParams,
+        json_body, query_params, BulkRevokeBody, CodesBody, EventBody, EventPatchBody, ListParams,
     },
 };
 use crate::http::openapi::{

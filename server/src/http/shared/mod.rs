@@ -5,6 +5,7 @@
 pub mod caller;
 pub mod client_address;
 pub mod csrf;
+pub mod csv_download;
 pub mod door;
 pub mod door_metrics;
 pub mod error;

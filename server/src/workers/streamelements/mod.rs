@@ -7,6 +7,7 @@
 
 mod astro;
 mod backoff;
+mod connection;
 mod frames;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
