@@ -132,7 +132,7 @@ fn tips_are_stored_once_and_listed_newest_first() {
             "GET",
             "/tips?since=yesterday",
             None,
-            "since must be an RFC 3339 time",
+            "since must be an RFC 3339 time, e.g. 2025-03-15T09:00:00.000Z",
         );
         owner.bad_request("GET", "/tips?limit=0", None, "limit must be 1 to 500");
         owner.bad_request(

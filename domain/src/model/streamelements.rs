@@ -38,6 +38,16 @@ impl SePlatform {
     pub fn parse(text: &str) -> Option<SePlatform> {
         SePlatform::ALL.into_iter().find(|p| p.as_str() == text)
     }
+
+    /// The platform a caller named in `platform`, or the 400 saying which ones there are.
+    pub fn from_field(text: &str) -> Result<SePlatform, crate::DomainError> {
+        SePlatform::parse(text.trim()).ok_or_else(|| {
+            crate::DomainError::validation(
+                "platform",
+                "platform must be one of: twitch, youtube, kick, trovo",
+            )
+        })
+    }
 }
 
 impl std::fmt::Display for SePlatform {

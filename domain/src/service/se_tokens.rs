@@ -69,12 +69,7 @@ impl<'a> SeTokenService<'a> {
         ip: Option<IpAddr>,
     ) -> Result<SeToken, DomainError> {
         self.authz.require(principal, Permission::SeTokensCreate)?;
-        let platform = SePlatform::parse(input.platform.trim()).ok_or_else(|| {
-            DomainError::validation(
-                "platform",
-                "platform must be one of: twitch, youtube, kick, trovo",
-            )
-        })?;
+        let platform = SePlatform::from_field(&input.platform)?;
         let token = input.token.trim();
         if token.is_empty() {
             return Err(DomainError::validation("token", "token must not be empty"));

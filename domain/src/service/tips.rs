@@ -110,14 +110,15 @@ impl Domain {
         self.access_guard()
             .admit(token, event_id)
             .map_err(|_| PlaybackRefusal::InvalidToken)?;
-        let off = DomainError::NotFound { what: "Tip alerts" };
-        let event = self.store.find_event(event_id).await?.ok_or(off)?;
-        let live = EventStatus::of(&event, time::now()) == EventStatus::Live;
-        match event.account_id {
-            Some(account_id) if event.tip_alerts && event.is_active && live => {
-                Ok(TipFeed::new(self.store.clone(), account_id))
-            }
-            _ => Err(DomainError::NotFound { what: "Tip alerts" }),
+        let event = self.store.find_event(event_id).await?;
+        let alerting = event.filter(|event| {
+            event.tip_alerts
+                && event.is_active
+                && EventStatus::of(event, time::now()) == EventStatus::Live
+        });
+        match alerting.and_then(|event| event.account_id) {
+            Some(account_id) => Ok(TipFeed::new(self.store.clone(), account_id)),
+            None => Err(DomainError::NotFound { what: "Tip alerts" }),
         }
     }
 }

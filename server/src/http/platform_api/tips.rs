@@ -10,7 +10,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::Value;
 use streamgate_domain::{
-    model::{time, SePlatform, Tip, TipQuery},
+    model::{SePlatform, Tip, TipQuery},
     DomainError,
 };
 use utoipa::IntoParams;
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{error::envelope, error::ApiError, error::ApiErrorBody, AskedAccount, PlatformApi};
 use crate::http::{
     openapi::{ApiRoutes, Envelope},
-    shared::{door::Call, tip_events::tip_events},
+    shared::{door::Call, event_input::parse_time, tip_events::tip_events},
 };
 
 pub fn routes() -> ApiRoutes {
@@ -48,25 +48,19 @@ struct TipParams {
 
 impl TipParams {
     fn query(&self) -> Result<TipQuery, DomainError> {
-        let at = |field: &'static str, text: &Option<String>| match text {
-            None => Ok(None),
-            Some(text) => time::parse(text).map(Some).ok_or_else(|| {
-                DomainError::validation(field, format!("{field} must be an RFC 3339 time"))
-            }),
-        };
-        let platform = match &self.platform {
-            None => None,
-            Some(text) => Some(SePlatform::parse(text).ok_or_else(|| {
-                DomainError::validation(
-                    "platform",
-                    "platform must be one of: twitch, youtube, kick, trovo",
-                )
-            })?),
+        let at = |field: &'static str, text: &Option<String>| {
+            text.as_deref()
+                .map(|text| parse_time(field, text))
+                .transpose()
         };
         Ok(TipQuery {
             since: at("since", &self.since)?,
             before: at("before", &self.before)?,
-            platform,
+            platform: self
+                .platform
+                .as_deref()
+                .map(SePlatform::from_field)
+                .transpose()?,
             limit: self.limit.unwrap_or(TipQuery::DEFAULT_LIMIT),
         })
     }
